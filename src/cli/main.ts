@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+import { Command } from "commander";
+import { createReseller, createSupportToken, createUser } from "../core/accounts.js";
+import { AppError } from "../core/app-error.js";
+import { openDatabase } from "../db/open.js";
+import type { Db } from "../db/schema.js";
+import { serve } from "./serve.js";
+
+const program = new Command("licensepool").description("licensepool server and admin commands (all use DATABASE_URL)");
+
+/** Runs one admin action against a migrated database and closes it; errors print as one clear line. */
+async function withDb(action: (db: Db) => Promise<void>): Promise<void> {
+  const db = await openDatabase();
+  try {
+    await action(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+program.command("serve").description("migrate, seed and serve the API and dashboard").action(serve);
+program.command("migrate").description("bring the database schema up to date and seed the catalog").action(() => withDb(async () => console.log("database is up to date")));
+
+const reseller = program.command("reseller").description("manage resellers");
+reseller
+  .command("create")
+  .requiredOption("--name <name>", "reseller's display name")
+  .requiredOption("--email <email>", "reseller's contact email")
+  .option("--password <password>", "also create a dashboard login with this password")
+  .option("--json", "print JSON")
+  .action((o: { name: string; email: string; password?: string; json?: boolean }) =>
+    withDb(async (db) => {
+      const created = await createReseller(db, { name: o.name, email: o.email, actor: "cli" });
+      if (o.password) await createUser(db, { email: o.email, password: o.password, role: "reseller", resellerId: created.reseller.id });
+      if (o.json) console.log(JSON.stringify(created));
+      else console.log(`Created reseller ${created.reseller.id} (${created.reseller.name}).\nAPI key (shown once): ${created.api_key}`);
+    }),
+  );
+
+const user = program.command("user").description("manage dashboard logins");
+user
+  .command("create")
+  .requiredOption("--email <email>", "login email")
+  .requiredOption("--password <password>", "at least 10 characters")
+  .option("--reseller <id>", "the reseller this user works for")
+  .option("--support", "a support-staff user (support console)")
+  .option("--json", "print JSON")
+  .action((o: { email: string; password: string; reseller?: string; support?: boolean; json?: boolean }) =>
+    withDb(async (db) => {
+      if (!o.support === !o.reseller) throw new AppError("validation_error", "give exactly one of --reseller <id> or --support");
+      const created = await createUser(db, { email: o.email, password: o.password, role: o.support ? "support" : "reseller", resellerId: o.reseller ?? null });
+      console.log(o.json ? JSON.stringify({ user: created }) : `Created user ${created.email}.`);
+    }),
+  );
+
+const support = program.command("support").description("support staff tools");
+support
+  .command("token")
+  .description("support API tokens")
+  .command("create")
+  .option("--label <label>", "who or what the token is for", "cli")
+  .option("--json", "print JSON")
+  .action((o: { label: string; json?: boolean }) =>
+    withDb(async (db) => {
+      const { token } = await createSupportToken(db, o.label);
+      console.log(o.json ? JSON.stringify({ token }) : `Support token (shown once): ${token}`);
+    }),
+  );
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(err instanceof AppError ? `error: ${err.code}: ${err.message}` : err);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { NAME_MAX, NOTE_MAX, PAGE_DEFAULT, PAGE_MAX, PASSWORD_MAX, POOL_TOTAL_MAX, REASON_MAX, SITE_URL_MAX } from "./limits.js";
+
+/** Request schemas: routes validate with these; the dashboard's forms reuse the limits. */
+const id = z.string().trim().min(1, "is required").max(100);
+const name = z.string().trim().min(1, "must not be empty").max(NAME_MAX, `must be at most ${NAME_MAX} characters`);
+const siteUrl = z.string().trim().min(1, "must not be empty").max(SITE_URL_MAX);
+const total = z.number().int("must be a whole number").min(0, "must not be negative").max(POOL_TOTAL_MAX);
+
+export const purchaseBody = z.object({ plan_id: id });
+export const allocateBody = z.object({ client_id: id });
+export const createClientBody = z.object({ name, site_url: siteUrl, pool_id: id.nullish() });
+export const updateClientBody = z
+  .object({ name: name.optional(), site_url: siteUrl.optional() })
+  .refine((b) => b.name !== undefined || b.site_url !== undefined, { message: "name or site_url is required", path: ["name"] });
+export const reissueBody = z.object({ pool_id: id });
+export const poolRequestBody = z.object({
+  pool_id: id,
+  requested_total: total.min(1, "must be at least 1"),
+  note: z.string().trim().max(NOTE_MAX).default(""),
+});
+export const adjustPoolBody = z.object({ total, reason: z.string().trim().min(1, "a reason is required").max(REASON_MAX) });
+export const decideRequestBody = z.object({ reason: z.string().trim().max(REASON_MAX).optional() }).default({});
+export const checkInBody = z
+  .object({ site_url: siteUrl.optional(), plugin_version: z.string().trim().max(50).optional() })
+  .default({});
+export const loginBody = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(PASSWORD_MAX) });
+
+export const idParam = z.object({ id });
+export const pageQuery = z.object({
+  limit: z.coerce.number().int("must be a whole number").min(1).max(PAGE_MAX).default(PAGE_DEFAULT),
+  cursor: z.string().max(200).optional(),
+});
+export const clientsQuery = pageQuery.extend({
+  q: z.string().trim().max(SITE_URL_MAX).optional(),
+  status: z.enum(["active", "suspended"]).optional(),
+  licensed: z.enum(["true", "false"]).optional(),
+  pool_id: id.optional(),
+});
+export const activityQuery = pageQuery.extend({
+  client_id: id.optional(),
+  pool_id: id.optional(),
+  action: z.string().trim().max(100).optional(),
+});
+export const poolRequestsQuery = pageQuery.extend({ status: z.enum(["pending", "approved", "declined"]).optional() });
+
+export type PurchaseBody = z.infer<typeof purchaseBody>;
+export type CreateClientBody = z.infer<typeof createClientBody>;
+export type UpdateClientBody = z.infer<typeof updateClientBody>;
+export type PoolRequestBody = z.infer<typeof poolRequestBody>;
+export type AdjustPoolBody = z.infer<typeof adjustPoolBody>;
+export type CheckInBody = z.infer<typeof checkInBody>;
+export type PageQuery = z.infer<typeof pageQuery>;
+export type ClientsQuery = z.infer<typeof clientsQuery>;
+export type ActivityQuery = z.infer<typeof activityQuery>;

@@ -1,0 +1,122 @@
+/** Response shapes of the public API (snake_case, as sent on the wire). The dashboard and SDK use them. */
+export type LicenseType = string;
+export type PoolSource = "plan" | "top_up" | "adjustment";
+export type ClientStatus = "active" | "suspended";
+export type CheckInStatus = "licensed" | "suspended" | "unlicensed";
+
+export interface Plan {
+  id: string;
+  name: string;
+  license_type: LicenseType;
+  slots: number;
+  kind: "plan" | "top_up";
+  price_cents: number;
+}
+export interface Pool {
+  id: string;
+  license_type: LicenseType;
+  total: number;
+  used: number;
+  unallocated: number;
+  source: PoolSource;
+  created_at: string;
+}
+export interface Purchase {
+  id: string;
+  plan_id: string;
+  plan_name: string;
+  pool_id: string;
+  created_at: string;
+}
+export interface ClientLicense {
+  pool_id: string;
+  license_type: LicenseType;
+  allocated_at: string;
+}
+export interface Client {
+  id: string;
+  name: string;
+  site_url: string;
+  status: ClientStatus;
+  license: ClientLicense | null;
+  site_key_prefix: string;
+  last_check_in_at: string | null;
+  plugin_version: string | null;
+  created_at: string;
+}
+export interface License {
+  client_id: string;
+  pool_id: string;
+  license_type: LicenseType;
+  allocated_at: string;
+}
+export interface PoolHolder {
+  id: string;
+  name: string;
+  site_url: string;
+  status: ClientStatus;
+  allocated_at: string;
+  last_check_in_at: string | null;
+}
+export interface ActivityEntry {
+  id: string;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  client_id: string | null;
+  pool_id: string | null;
+  before: unknown;
+  after: unknown;
+  created_at: string;
+}
+export interface PoolRequest {
+  id: string;
+  pool_id: string;
+  reseller_id: string;
+  requested_total: number;
+  current_total: number;
+  note: string;
+  status: "pending" | "approved" | "declined";
+  decision_reason: string | null;
+  decided_at: string | null;
+  created_at: string;
+}
+export interface Reseller {
+  id: string;
+  name: string;
+  email: string;
+  api_key_prefix: string;
+  created_at: string;
+}
+export interface CheckInFeatures {
+  firewall_rules: boolean;
+  malware_signatures: boolean;
+  threat_intel_sync: boolean;
+}
+export interface CheckInAnswer {
+  status: CheckInStatus;
+  tier: LicenseType | "free";
+  license_type: LicenseType | null;
+  features: CheckInFeatures;
+  next_check_in_s: number;
+  client_id: string;
+  issued_at: string;
+  valid_until: string;
+}
+export interface SignedCheckInAnswer extends CheckInAnswer {
+  /** Ed25519 signature (base64url) over the canonical JSON of every other field; verify with GET /api/plugin/v1/signing-key. */
+  signature: string;
+  key_id: string;
+}
+export interface Page<K extends string, T> {
+  next_cursor: string | null;
+  items: Record<K, T[]>;
+}
+export interface SessionUser {
+  id: string;
+  email: string;
+  role: "reseller" | "support";
+  reseller_id: string | null;
+  reseller_name: string | null;
+}

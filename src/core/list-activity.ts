@@ -1,0 +1,22 @@
+import type { ActivityQuery } from "../contracts/schemas.js";
+import type { ActivityEntry } from "../contracts/types.js";
+import type { DbOrTx } from "../db/schema.js";
+import { decodeCursor, pageOf } from "./pagination.js";
+
+export async function listActivity(db: DbOrTx, resellerId: string, query: ActivityQuery): Promise<{ items: ActivityEntry[]; next_cursor: string | null }> {
+  const after = decodeCursor(query.cursor);
+  let q = db.selectFrom("activity").selectAll().where("reseller_id", "=", resellerId).orderBy("id", "desc").limit(query.limit + 1);
+  if (after) q = q.where("id", "<", after);
+  if (query.client_id) q = q.where("client_id", "=", query.client_id);
+  if (query.pool_id) q = q.where("pool_id", "=", query.pool_id);
+  if (query.action) q = q.where("action", "=", query.action);
+  const page = pageOf(await q.execute(), query.limit, (r) => r.id);
+  return {
+    items: page.items.map(({ before_json, after_json, reseller_id: _r, ...r }) => ({
+      ...r,
+      before: before_json === null ? null : JSON.parse(before_json),
+      after: after_json === null ? null : JSON.parse(after_json),
+    })),
+    next_cursor: page.next_cursor,
+  };
+}

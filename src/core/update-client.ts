@@ -1,0 +1,40 @@
+import type { UpdateClientBody } from "../contracts/schemas.js";
+import type { Client } from "../contracts/types.js";
+import type { Db } from "../db/schema.js";
+import { recordActivity } from "./activity.js";
+import type { ResellerContext } from "./context.js";
+import { nowIso } from "./ids.js";
+import { insertOrConflict } from "./site-registration.js";
+import { normaliseSiteUrl } from "./site-url.js";
+import { loadClient } from "./views.js";
+
+export function updateClient(db: Db, ctx: ResellerContext, clientId: string, input: UpdateClientBody): Promise<Client> {
+  const site = input.site_url === undefined ? null : normaliseSiteUrl(input.site_url);
+  return db.transaction().execute(async (trx) => {
+    const before = await loadClient(trx, ctx.resellerId, clientId);
+    const changes = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(site ? { site_url: site.display, site_norm: site.key } : {}),
+    };
+    const write = () =>
+      trx
+        .updateTable("clients")
+        .set({ ...changes, updated_at: nowIso() })
+        .where("id", "=", clientId)
+        .where("reseller_id", "=", ctx.resellerId)
+        .execute();
+    if (site) await insertOrConflict(trx, ctx.resellerId, site.key, write, clientId);
+    else await write();
+    await recordActivity(trx, {
+      resellerId: ctx.resellerId,
+      actor: ctx.actor,
+      action: "client.updated",
+      subjectType: "client",
+      subjectId: clientId,
+      clientId,
+      before: { name: before.name, site_url: before.site_url },
+      after: { name: input.name ?? before.name, site_url: site?.display ?? before.site_url },
+    });
+    return loadClient(trx, ctx.resellerId, clientId);
+  });
+}

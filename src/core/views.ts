@@ -1,0 +1,88 @@
+import type { Client, Pool } from "../contracts/types.js";
+import type { DbOrTx, PoolRow } from "../db/schema.js";
+import { notFound } from "./app-error.js";
+
+/** Row -> API shape mappers and the few reads many operations share. */
+export function poolView(p: PoolRow): Pool {
+  return {
+    id: p.id,
+    license_type: p.license_type,
+    total: p.total,
+    used: p.used,
+    unallocated: p.total - p.used,
+    source: p.source,
+    created_at: p.created_at,
+  };
+}
+
+/** Clients joined with their license (if any): the select every client read starts from. */
+export function clientsWithLicense(db: DbOrTx) {
+  return db
+    .selectFrom("clients")
+    .leftJoin("licenses", "licenses.client_id", "clients.id")
+    .leftJoin("pools", "pools.id", "licenses.pool_id")
+    .select([
+      "clients.id",
+      "clients.name",
+      "clients.site_url",
+      "clients.status",
+      "clients.site_key_prefix",
+      "clients.last_check_in_at",
+      "clients.plugin_version",
+      "clients.created_at",
+      "licenses.pool_id",
+      "licenses.allocated_at",
+      "pools.license_type",
+    ]);
+}
+
+type ClientJoinRow = {
+  id: string;
+  name: string;
+  site_url: string;
+  status: "active" | "suspended";
+  site_key_prefix: string;
+  last_check_in_at: string | null;
+  plugin_version: string | null;
+  created_at: string;
+  pool_id: string | null;
+  allocated_at: string | null;
+  license_type: string | null;
+};
+
+export function clientView(r: ClientJoinRow): Client {
+  return {
+    id: r.id,
+    name: r.name,
+    site_url: r.site_url,
+    status: r.status,
+    license:
+      r.pool_id && r.license_type && r.allocated_at
+        ? { pool_id: r.pool_id, license_type: r.license_type, allocated_at: r.allocated_at }
+        : null,
+    site_key_prefix: r.site_key_prefix,
+    last_check_in_at: r.last_check_in_at,
+    plugin_version: r.plugin_version,
+    created_at: r.created_at,
+  };
+}
+
+export async function loadClient(db: DbOrTx, resellerId: string, clientId: string): Promise<Client> {
+  const row = await clientsWithLicense(db)
+    .where("clients.id", "=", clientId)
+    .where("clients.reseller_id", "=", resellerId)
+    .executeTakeFirst();
+  if (!row) throw notFound("client");
+  return clientView(row);
+}
+
+export async function loadPool(db: DbOrTx, resellerId: string, poolId: string): Promise<PoolRow> {
+  const pool = await db
+    .selectFrom("pools")
+    .selectAll()
+    .where("id", "=", poolId)
+    .where("reseller_id", "=", resellerId)
+    .executeTakeFirst();
+  if (!pool) throw notFound("pool");
+  return pool;
+}

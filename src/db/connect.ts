@@ -1,0 +1,40 @@
+import { resolve } from "node:path";
+import { Kysely } from "kysely";
+import { isPgForeignKeyViolation, isPgUniqueViolation, postgresDialect } from "./dialects/postgres.js";
+import { isSqliteForeignKeyViolation, isSqliteUniqueViolation, sqliteDialect } from "./dialects/sqlite.js";
+import type { Database, Db } from "./schema.js";
+
+export const DEFAULT_DATABASE_URL = "sqlite:./data/licensepool.db";
+
+export type DialectName = "sqlite" | "postgres";
+
+/** `sqlite:path/file.db` (relative to the working directory) or `postgres://...` / `postgresql://...`. */
+export function parseDatabaseUrl(url: string): { dialect: DialectName; target: string } {
+  if (url.startsWith("sqlite:")) {
+    const path = url.slice("sqlite:".length).replace(/^\/\/(?=\/)/, "");
+    if (!path) throw new Error("DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/licensepool.db");
+    return { dialect: "sqlite", target: path === ":memory:" ? path : resolve(path) };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return { dialect: "postgres", target: url };
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got "${url.split(":")[0]}:...")`);
+}
+
+
+export function connect(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): Db {
+  const { dialect, target } = parseDatabaseUrl(url);
+  const db = new Kysely<Database>({ dialect: dialect === "sqlite" ? sqliteDialect(target) : postgresDialect(target) });
+  return db;
+}
+
+/** Dialect quirks in one place: constraint violations look different in each driver. */
+export function isUniqueViolation(err: unknown): boolean {
+  return isSqliteUniqueViolation(err) || isPgUniqueViolation(err);
+}
+export function isForeignKeyViolation(err: unknown): boolean {
+  return isSqliteForeignKeyViolation(err) || isPgForeignKeyViolation(err);
+}
+/** Which unique rule a violation broke: PostgreSQL names the constraint, SQLite names the columns. */
+export function violatedConstraint(err: unknown): string {
+  const e = err as { constraint?: string; message?: string } | null;
+  return e?.constraint ?? e?.message ?? "";
+}

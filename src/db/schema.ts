@@ -1,0 +1,134 @@
+import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
+
+/** Table types. Timestamps are RFC 3339 UTC strings in both dialects so they sort and compare as text. */
+export interface ResellersTable {
+  id: string;
+  name: string;
+  email: string;
+  api_key_hash: string;
+  api_key_prefix: string;
+  created_at: string;
+}
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string;
+  role: "reseller" | "support";
+  reseller_id: string | null;
+  created_at: string;
+}
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+export interface SupportTokensTable {
+  id: string;
+  token_hash: string;
+  token_prefix: string;
+  label: string;
+  created_at: string;
+}
+export interface PlansTable {
+  id: string;
+  name: string;
+  license_type: string;
+  slots: number;
+  kind: "plan" | "top_up";
+  price_cents: number;
+  sort_order: number;
+}
+export interface PurchasesTable {
+  id: string;
+  reseller_id: string;
+  plan_id: string;
+  pool_id: string;
+  created_at: string;
+}
+export interface PoolsTable {
+  id: string;
+  reseller_id: string;
+  license_type: string;
+  total: number;
+  used: number;
+  source: "plan" | "top_up" | "adjustment";
+  created_at: string;
+}
+export interface ClientsTable {
+  id: string;
+  reseller_id: string;
+  name: string;
+  site_url: string;
+  site_norm: string;
+  status: "active" | "suspended";
+  site_key_hash: string;
+  site_key_prefix: string;
+  last_check_in_at: string | null;
+  plugin_version: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface LicensesTable {
+  id: string;
+  client_id: string;
+  pool_id: string;
+  reseller_id: string;
+  allocated_at: string;
+}
+export interface PoolRequestsTable {
+  id: string;
+  reseller_id: string;
+  pool_id: string;
+  requested_total: number;
+  current_total: number;
+  note: string;
+  status: "pending" | "approved" | "declined";
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
+}
+export interface ActivityTable {
+  id: string;
+  reseller_id: string | null;
+  actor: string;
+  action: string;
+  subject_type: string;
+  subject_id: string;
+  client_id: string | null;
+  pool_id: string | null;
+  before_json: string | null;
+  after_json: string | null;
+  created_at: string;
+}
+export interface SigningKeysTable {
+  id: string;
+  public_key_pem: string;
+  private_key_pem: string;
+  created_at: string;
+}
+
+export interface Database {
+  resellers: ResellersTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  support_tokens: SupportTokensTable;
+  plans: PlansTable;
+  purchases: PurchasesTable;
+  pools: PoolsTable;
+  clients: ClientsTable;
+  licenses: LicensesTable;
+  pool_requests: PoolRequestsTable;
+  activity: ActivityTable;
+  signing_keys: SigningKeysTable;
+}
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the root handle or a transaction: core helpers that only read or join an outer transaction take this. */
+export type DbOrTx = Kysely<Database>;
+export type PoolRow = Selectable<PoolsTable>;
+export type ClientRow = Selectable<ClientsTable>;
+export type NewActivity = Insertable<ActivityTable>;

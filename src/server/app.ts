@@ -1,0 +1,98 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyInstance } from "fastify";
+import type { ErrorBody } from "../contracts/errors.js";
+import { AppError } from "../core/app-error.js";
+import { loadSigner } from "../core/signing.js";
+import type { Db } from "../db/schema.js";
+import type { Deps } from "./deps.js";
+import { resellerAuth, supportAuth } from "./plugins/auth.js";
+import { registerErrorHandling } from "./plugins/errors.js";
+import { activityRoutes } from "./routes/activity.js";
+import { catalogRoutes } from "./routes/catalog.js";
+import { clientRoutes } from "./routes/clients.js";
+import { pluginRoutes } from "./routes/plugin.js";
+import { poolRoutes } from "./routes/pools.js";
+import { sessionRoutes } from "./routes/session.js";
+import { supportRoutes } from "./routes/support.js";
+
+export interface AppOptions {
+  db: Db;
+  logger?: boolean;
+  /** Folder of the built dashboard; defaults to dist/web next to the package. */
+  webRoot?: string;
+  /** Behind a TLS-terminating proxy: trust X-Forwarded-* and mark cookies Secure. */
+  trustProxy?: boolean;
+}
+
+/** The package root, found by walking up to package.json: the same answer from src/ (tsx) and from dist/ (built). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const defaultWebRoot = join(packageRoot(), "dist/web");
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, bodyLimit: 64 * 1024 });
+  const deps: Deps = { db: opts.db, signer: await loadSigner(opts.db), secureCookies: opts.trustProxy ?? false };
+
+  registerErrorHandling(app);
+  await app.register(cookie);
+  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  await app.register(rateLimit, { global: false });
+
+  // An empty JSON body means "no fields" (curl -X POST -H 'content-type: application/json'), not a parse error.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new AppError("validation_error", "body: is not valid JSON", { field: "body" }), undefined);
+    }
+  });
+
+  app.get("/healthz", async () => ({ ok: true }));
+
+  await app.register(
+    async (api) => {
+      api.addHook("onRequest", resellerAuth(deps.db));
+      catalogRoutes(api, deps);
+      poolRoutes(api, deps);
+      clientRoutes(api, deps);
+      activityRoutes(api, deps);
+    },
+    { prefix: "/api/v1" },
+  );
+  await app.register(
+    async (api) => {
+      api.addHook("onRequest", supportAuth(deps.db));
+      supportRoutes(api, deps);
+    },
+    { prefix: "/api/support/v1" },
+  );
+  await app.register(async (api) => pluginRoutes(api, deps), { prefix: "/api/plugin/v1" });
+  await app.register(async (api) => sessionRoutes(api, deps), { prefix: "/api/auth" });
+
+  await serveDashboard(app, opts.webRoot ?? defaultWebRoot);
+  return app;
+}
+
+/** The built React app at `/`; unknown non-API paths get index.html so client-side routes survive a reload. */
+async function serveDashboard(app: FastifyInstance, root: string): Promise<void> {
+  const hasWeb = existsSync(join(root, "index.html"));
+  if (hasWeb) await app.register(fastifyStatic, { root, wildcard: false, index: ["index.html"] });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split("?")[0] ?? "";
+    if (hasWeb && req.method === "GET" && !path.startsWith("/api/") && !path.includes(".")) return reply.sendFile("index.html");
+    const body: ErrorBody = { error: { code: "not_found", message: `No route ${req.method} ${path}` } };
+    return reply.status(404).send(body);
+  });
+}
