@@ -99,3 +99,23 @@ export async function postgresAvailable(): Promise<boolean> {
     return false;
   }
 }
+
+/** One server with two resellers and a support token: the world most API suites start from. */
+export async function startWorld(dialect: DialectUnderTest) {
+  const server = await startServer(dialect);
+  const alice = await makeReseller(server.db);
+  const bob = await makeReseller(server.db);
+  const support = await makeSupport(server.db);
+  const api = client(server.url, alice.api_key);
+  const purchase = async (planId = "plan_premium_5"): Promise<string> => (await api("POST", "/api/v1/purchases", { plan_id: planId })).body.pool.id;
+  let n = 0;
+  const onboard = async (poolId?: string, name?: string) => {
+    n += 1;
+    const r = await api("POST", "/api/v1/clients", { name: name ?? `Client ${n}`, site_url: `https://site${n}.example.com`, ...(poolId ? { pool_id: poolId } : {}) });
+    if (r.status !== 201) throw new Error(`onboard failed: ${JSON.stringify(r.body)}`);
+    return r.body as { client: { id: string; site_url: string }; site_key: string; license: unknown };
+  };
+  const checkIn = (siteKey: string, body: unknown = {}) => client(server.url, siteKey)("POST", "/api/plugin/v1/check-in", body);
+  return { server, alice, bob, api, bobApi: client(server.url, bob.api_key), supportApi: client(server.url, support.token), purchase, onboard, checkIn };
+}
+export type World = Awaited<ReturnType<typeof startWorld>>;

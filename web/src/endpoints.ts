@@ -1,0 +1,97 @@
+import type {
+  ActivityEntry,
+  Client,
+  License,
+  Plan,
+  Pool,
+  PoolHolder,
+  PoolRequest,
+  Purchase,
+  Reseller,
+  SessionUser,
+} from "../../src/contracts/types.js";
+import { del, get, patch, post, request } from "./api";
+
+/** Typed calls to the licensepool API, one function per endpoint the dashboard uses. */
+
+export interface Session {
+  user: SessionUser;
+  csrf_token: string;
+}
+export interface Paged {
+  next_cursor: string | null;
+}
+export type ResellerOverview = Reseller & { pools: Pool[]; client_count: number };
+
+export const auth = {
+  session: () => get<Session>("/api/auth/session"),
+  login: (email: string, password: string) => request<Session>("POST", "/api/auth/login", { email, password }),
+  logout: () => post<{ signed_out: boolean }>("/api/auth/logout"),
+};
+
+const v1 = "/api/v1";
+
+export const plans = {
+  list: () => get<{ plans: Plan[] }>(`${v1}/plans`),
+  purchase: (planId: string) => post<{ purchase: Purchase; pool: Pool }>(`${v1}/purchases`, { plan_id: planId }),
+  purchases: (cursor?: string) => get<{ purchases: Purchase[] } & Paged>(`${v1}/purchases`, { limit: 200, cursor }),
+};
+
+export const pools = {
+  list: () => get<{ pools: Pool[] }>(`${v1}/pools`),
+  holders: (poolId: string, cursor?: string, limit = 25) =>
+    get<{ pool: Pool; clients: PoolHolder[] } & Paged>(`${v1}/pools/${encodeURIComponent(poolId)}`, { limit, cursor }),
+  allocate: (poolId: string, clientId: string) =>
+    post<{ license: License }>(`${v1}/pools/${encodeURIComponent(poolId)}/allocations`, { client_id: clientId }),
+  requestChange: (poolId: string, requestedTotal: number, note: string) =>
+    post<{ pool_request: PoolRequest }>(`${v1}/pool-requests`, { pool_id: poolId, requested_total: requestedTotal, note }),
+  requests: (status?: PoolRequest["status"]) => get<{ pool_requests: PoolRequest[] } & Paged>(`${v1}/pool-requests`, { status, limit: 200 }),
+};
+
+export interface ClientFilter {
+  q?: string;
+  status?: "active" | "suspended" | "";
+  licensed?: "true" | "false" | "";
+  pool_id?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+const clientPath = (id: string, rest = "") => `${v1}/clients/${encodeURIComponent(id)}${rest}`;
+
+export const clients = {
+  list: (filter: ClientFilter = {}, signal?: AbortSignal) => get<{ clients: Client[] } & Paged>(`${v1}/clients`, { ...filter }, signal),
+  get: (id: string) => get<{ client: Client }>(clientPath(id)),
+  create: (body: { name: string; site_url: string; pool_id: string | null }) =>
+    post<{ client: Client; site_key: string; license: License | null }>(`${v1}/clients`, body),
+  update: (id: string, body: { name?: string; site_url?: string }) => patch<{ client: Client }>(clientPath(id), body),
+  revoke: (id: string) => del<{ client: Client; pool: Pool }>(clientPath(id, "/license")),
+  reissue: (id: string, poolId: string) => post<{ client: Client; license: License }>(clientPath(id, "/license/reissue"), { pool_id: poolId }),
+  suspend: (id: string) => post<{ client: Client }>(clientPath(id, "/suspend")),
+  resume: (id: string) => post<{ client: Client }>(clientPath(id, "/resume")),
+  regenerateKey: (id: string) => post<{ client: Client; site_key: string }>(clientPath(id, "/site-key")),
+  offboard: (id: string) => del<{ client: Client; pool: Pool | null }>(clientPath(id)),
+};
+
+export interface ActivityFilter {
+  client_id?: string;
+  pool_id?: string;
+  action?: string;
+  limit?: number;
+  cursor?: string;
+}
+export const activity = {
+  list: (filter: ActivityFilter = {}) => get<{ activity: ActivityEntry[] } & Paged>(`${v1}/activity`, { ...filter }),
+};
+
+const support = "/api/support/v1";
+export const supportApi = {
+  resellers: (cursor?: string) => get<{ resellers: ResellerOverview[] } & Paged>(`${support}/resellers`, { limit: 50, cursor }),
+  adjustPool: (poolId: string, total: number, reason: string) =>
+    post<{ pool: Pool }>(`${support}/pools/${encodeURIComponent(poolId)}/adjust`, { total, reason }),
+  requests: (status?: PoolRequest["status"]) => get<{ pool_requests: PoolRequest[] } & Paged>(`${support}/pool-requests`, { status, limit: 100 }),
+  decide: (requestId: string, decision: "approve" | "decline", reason?: string) =>
+    post<{ pool_request: PoolRequest; pool: Pool | null }>(`${support}/pool-requests/${encodeURIComponent(requestId)}/${decision}`, {
+      ...(reason ? { reason } : {}),
+    }),
+};
