@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialectsUnderTest } from "./helpers/dialects.js";
-import { type World, startWorld } from "./helpers/world.js";
+import { startWorld, type World } from "./helpers/world.js";
 
 describe.each(await dialectsUnderTest())("clients and plugin check-in (%s)", (dialect) => {
   let w: World;
@@ -48,7 +48,9 @@ describe.each(await dialectsUnderTest())("clients and plugin check-in (%s)", (di
     const resumed = await w.api("POST", `/api/v1/clients/${client.id}/resume`);
     expect(resumed.body.client.status).toBe("active");
     expect((await w.checkIn(site_key)).body.status).toBe("licensed");
-    const actions = (await w.api("GET", `/api/v1/activity?client_id=${client.id}`)).body.activity.map((a: { action: string }) => a.action);
+    const actions = (await w.api("GET", `/api/v1/activity?client_id=${client.id}`)).body.activity.map(
+      (a: { action: string }) => a.action,
+    );
     expect(actions).toEqual(["client.resumed", "client.suspended", "license.allocated", "client.created"]);
   });
 
@@ -80,7 +82,10 @@ describe.each(await dialectsUnderTest())("clients and plugin check-in (%s)", (di
     for (const spelling of ["http://xn--mnchen-shop-thb.de", "HTTPS://MÜNCHEN-SHOP.DE:443", "https://münchen-shop.de/"]) {
       const dup = await w.api("POST", "/api/v1/clients", { name: "Again", site_url: spelling });
       expect(dup.status, spelling).toBe(409);
-      expect(dup.body.error).toMatchObject({ code: "site_already_registered", details: { field: "site_url", client_id: r1.body.client.id } });
+      expect(dup.body.error).toMatchObject({
+        code: "site_already_registered",
+        details: { field: "site_url", client_id: r1.body.client.id },
+      });
     }
     // A sub-folder install is another site; another reseller may register the same site.
     expect((await w.api("POST", "/api/v1/clients", { name: "Blog", site_url: "https://münchen-shop.de/blog" })).status).toBe(201);
@@ -95,13 +100,18 @@ describe.each(await dialectsUnderTest())("clients and plugin check-in (%s)", (di
   it("renames and re-points a client, refusing a site it already has", async () => {
     const a = await w.onboard(undefined, "Alpha");
     const b = await w.onboard(undefined, "Beta");
-    const renamed = await w.api("PATCH", `/api/v1/clients/${a.client.id}`, { name: "Alpha Inc", site_url: "https://alpha-new.example.com" });
+    const renamed = await w.api("PATCH", `/api/v1/clients/${a.client.id}`, {
+      name: "Alpha Inc",
+      site_url: "https://alpha-new.example.com",
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.body.client).toMatchObject({ name: "Alpha Inc", site_url: "https://alpha-new.example.com" });
     const clash = await w.api("PATCH", `/api/v1/clients/${b.client.id}`, { site_url: "https://www.alpha-new.example.com" });
     expect(clash.body.error.code).toBe("site_already_registered");
     // Re-saving its own site is not a clash.
-    expect((await w.api("PATCH", `/api/v1/clients/${a.client.id}`, { site_url: "https://alpha-new.example.com/" })).status).toBe(200);
+    expect((await w.api("PATCH", `/api/v1/clients/${a.client.id}`, { site_url: "https://alpha-new.example.com/" })).status).toBe(
+      200,
+    );
     const empty = await w.api("PATCH", `/api/v1/clients/${a.client.id}`, {});
     expect(empty.status).toBe(400);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialectsUnderTest } from "./helpers/dialects.js";
-import { type Call, type TestServer, client, makeReseller, startServer } from "./helpers/world.js";
+import { type Call, client, makeReseller, startServer, type TestServer } from "./helpers/world.js";
 
 const CLIENTS = 200;
 
@@ -17,7 +17,11 @@ describe.each(await dialectsUnderTest())("concurrent allocation (%s)", (dialect)
     // A pool with exactly 10 free slots: Premium 25 with 15 already allocated.
     poolId = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_25" })).body.pool.id;
     for (let i = 0; i < 15; i++) {
-      const r = await api("POST", "/api/v1/clients", { name: `Existing ${i}`, site_url: `https://existing${i}.example.com`, pool_id: poolId });
+      const r = await api("POST", "/api/v1/clients", {
+        name: `Existing ${i}`,
+        site_url: `https://existing${i}.example.com`,
+        pool_id: poolId,
+      });
       expect(r.status).toBe(201);
     }
     clientIds = [];
@@ -32,7 +36,9 @@ describe.each(await dialectsUnderTest())("concurrent allocation (%s)", (dialect)
     const before = (await api("GET", `/api/v1/pools/${poolId}`)).body.pool;
     expect(before.unallocated).toBe(10);
 
-    const results = await Promise.all(clientIds.map((id) => api("POST", `/api/v1/pools/${poolId}/allocations`, { client_id: id })));
+    const results = await Promise.all(
+      clientIds.map((id) => api("POST", `/api/v1/pools/${poolId}/allocations`, { client_id: id })),
+    );
 
     const ok = results.filter((r) => r.status === 201);
     const full = results.filter((r) => r.status === 409 && r.body.error.code === "pool_full");
@@ -52,7 +58,9 @@ describe.each(await dialectsUnderTest())("concurrent allocation (%s)", (dialect)
   it("never double-licenses one client when the same allocation races itself", async () => {
     const p2 = (await api("POST", "/api/v1/purchases", { plan_id: "plan_business_50" })).body.pool.id;
     const lone = (await api("POST", "/api/v1/clients", { name: "Lone", site_url: "https://lone.example.com" })).body.client.id;
-    const results = await Promise.all(Array.from({ length: 30 }, () => api("POST", `/api/v1/pools/${p2}/allocations`, { client_id: lone })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => api("POST", `/api/v1/pools/${p2}/allocations`, { client_id: lone })),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.body?.error?.code === "client_already_licensed")).toHaveLength(29);
     expect((await api("GET", `/api/v1/pools/${p2}`)).body.pool.used).toBe(1);
@@ -60,7 +68,8 @@ describe.each(await dialectsUnderTest())("concurrent allocation (%s)", (dialect)
 
   it("returns a slot once when revokes race", async () => {
     const p3 = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
-    const c = (await api("POST", "/api/v1/clients", { name: "Twice", site_url: "https://twice.example.com", pool_id: p3 })).body.client.id;
+    const c = (await api("POST", "/api/v1/clients", { name: "Twice", site_url: "https://twice.example.com", pool_id: p3 })).body
+      .client.id;
     const results = await Promise.all(Array.from({ length: 20 }, () => api("DELETE", `/api/v1/clients/${c}/license`)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.body?.error?.code === "client_not_licensed")).toHaveLength(19);

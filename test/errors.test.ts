@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialectsUnderTest } from "./helpers/dialects.js";
-import { type World, client, startWorld } from "./helpers/world.js";
+import { client, startWorld, type World } from "./helpers/world.js";
 
 describe.each(await dialectsUnderTest())("errors and isolation between resellers (%s)", (dialect) => {
   let w: World;
@@ -26,7 +26,8 @@ describe.each(await dialectsUnderTest())("errors and isolation between resellers
     const pool = await w.purchase("plan_premium_5");
     const { client: c, site_key } = await w.onboard(pool);
     const bobPool = (await w.bobApi("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
-    const bobClient = (await w.bobApi("POST", "/api/v1/clients", { name: "Bob's", site_url: "https://bobs.example.com" })).body.client.id;
+    const bobClient = (await w.bobApi("POST", "/api/v1/clients", { name: "Bob's", site_url: "https://bobs.example.com" })).body
+      .client.id;
     const attempts: [string, string, unknown?][] = [
       ["GET", `/api/v1/pools/${pool}`],
       ["GET", `/api/v1/clients/${c.id}`],
@@ -48,11 +49,21 @@ describe.each(await dialectsUnderTest())("errors and isolation between resellers
       expect(r.body.error.code).toBe("not_found");
       expect(JSON.stringify(r.body)).not.toContain(c.id);
     }
-    expect((await w.api("GET", `/api/v1/clients/${c.id}`)).body.client).toMatchObject({ name: `Client 1`, status: "active", license: { pool_id: pool } });
+    expect((await w.api("GET", `/api/v1/clients/${c.id}`)).body.client).toMatchObject({
+      name: `Client 1`,
+      status: "active",
+      license: { pool_id: pool },
+    });
     expect((await w.api("GET", `/api/v1/pools/${pool}`)).body.pool.used).toBe(1);
     expect((await w.checkIn(site_key)).body.status).toBe("licensed");
-    expect((await w.bobApi("GET", "/api/v1/activity?limit=200")).body.activity.every((a: { client_id: string }) => a.client_id !== c.id)).toBe(true);
-    expect((await w.bobApi("GET", "/api/v1/clients?limit=200")).body.clients.map((x: { id: string }) => x.id)).not.toContain(c.id);
+    expect(
+      (await w.bobApi("GET", "/api/v1/activity?limit=200")).body.activity.every(
+        (a: { client_id: string }) => a.client_id !== c.id,
+      ),
+    ).toBe(true);
+    expect((await w.bobApi("GET", "/api/v1/clients?limit=200")).body.clients.map((x: { id: string }) => x.id)).not.toContain(
+      c.id,
+    );
   });
 
   it("names the field at fault for bad input, and never answers 500", async () => {
@@ -93,14 +104,20 @@ describe.each(await dialectsUnderTest())("errors and isolation between resellers
     expect((await w.api("POST", "/api/v1/purchases", { plan_id: "plan_nope" })).body.error.code).toBe("not_found");
     expect((await w.api("POST", `/api/v1/pools/pool_nope/allocations`, { client_id: c.id })).status).toBe(404);
     expect((await w.api("POST", `/api/v1/pools/${pool}/allocations`, { client_id: "cli_nope" })).status).toBe(404);
-    expect((await w.api("POST", "/api/v1/clients", { name: "Q", site_url: "https://q.example.com", pool_id: "pool_nope" })).status).toBe(404);
+    expect(
+      (await w.api("POST", "/api/v1/clients", { name: "Q", site_url: "https://q.example.com", pool_id: "pool_nope" })).status,
+    ).toBe(404);
     expect((await w.api("GET", "/api/v1/clients?limit=200&q=q.example")).body.clients).toHaveLength(0);
     expect((await w.api("GET", "/api/v1/nothing-here")).status).toBe(404);
   });
 
   it("rejects malformed JSON and oversized bodies with 4xx", async () => {
     const raw = (body: string, type = "application/json") =>
-      fetch(`${w.server.url}/api/v1/clients`, { method: "POST", headers: { authorization: `Bearer ${w.alice.api_key}`, "content-type": type }, body });
+      fetch(`${w.server.url}/api/v1/clients`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${w.alice.api_key}`, "content-type": type },
+        body,
+      });
     const bad = await raw("{nope");
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("validation_error");

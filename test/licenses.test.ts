@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialectsUnderTest } from "./helpers/dialects.js";
-import { type World, startWorld } from "./helpers/world.js";
+import { startWorld, type World } from "./helpers/world.js";
 
 describe.each(await dialectsUnderTest())("plans, pools and licenses (%s)", (dialect) => {
   let w: World;
@@ -13,8 +13,21 @@ describe.each(await dialectsUnderTest())("plans, pools and licenses (%s)", (dial
     const { status, body } = await w.api("GET", "/api/v1/plans");
     expect(status).toBe(200);
     const ids = body.plans.map((p: { id: string }) => p.id);
-    expect(ids).toEqual(expect.arrayContaining(["plan_premium_5", "plan_premium_25", "plan_premium_100", "plan_business_10", "plan_business_50", "topup_premium_5"]));
-    expect(body.plans.find((p: { id: string }) => p.id === "topup_premium_5")).toMatchObject({ kind: "top_up", slots: 5, license_type: "premium" });
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        "plan_premium_5",
+        "plan_premium_25",
+        "plan_premium_100",
+        "plan_business_10",
+        "plan_business_50",
+        "topup_premium_5",
+      ]),
+    );
+    expect(body.plans.find((p: { id: string }) => p.id === "topup_premium_5")).toMatchObject({
+      kind: "top_up",
+      slots: 5,
+      license_type: "premium",
+    });
   });
 
   it("purchases a plan into a new pool, and a top-up into another independent pool", async () => {
@@ -37,10 +50,18 @@ describe.each(await dialectsUnderTest())("plans, pools and licenses (%s)", (dial
     expect(created.site_key).toMatch(/^lp_site_/);
     expect(created.license).toMatchObject({ pool_id: pool, license_type: "premium" });
     for (let i = 0; i < 4; i++) await w.onboard(pool);
-    const full = await w.api("POST", "/api/v1/clients", { name: "Too many", site_url: "https://too-many.example.com", pool_id: pool });
+    const full = await w.api("POST", "/api/v1/clients", {
+      name: "Too many",
+      site_url: "https://too-many.example.com",
+      pool_id: pool,
+    });
     expect(full.status).toBe(409);
     expect(full.body.error.code).toBe("pool_full");
-    expect(full.body.error.details.ways_out.map((o: { action: string }) => o.action)).toEqual(["revoke_license", "purchase_plan", "request_pool_change"]);
+    expect(full.body.error.details.ways_out.map((o: { action: string }) => o.action)).toEqual([
+      "revoke_license",
+      "purchase_plan",
+      "request_pool_change",
+    ]);
     const search = await w.api("GET", "/api/v1/clients?q=too-many");
     expect(search.body.clients).toHaveLength(0);
     expect((await w.api("GET", `/api/v1/pools/${pool}`)).body.pool).toMatchObject({ used: 5, total: 5, unallocated: 0 });
@@ -59,7 +80,12 @@ describe.each(await dialectsUnderTest())("plans, pools and licenses (%s)", (dial
     expect((await w.api("GET", `/api/v1/pools/${other}`)).body.pool.used).toBe(0);
 
     const detail = await w.api("GET", `/api/v1/clients/${client.id}`);
-    expect(detail.body.client).toMatchObject({ id: client.id, status: "active", license: { pool_id: pool, license_type: "premium" }, last_check_in_at: null });
+    expect(detail.body.client).toMatchObject({
+      id: client.id,
+      status: "active",
+      license: { pool_id: pool, license_type: "premium" },
+      last_check_in_at: null,
+    });
 
     const revoked = await w.api("DELETE", `/api/v1/clients/${client.id}/license`);
     expect(revoked.status).toBe(200);
@@ -68,7 +94,9 @@ describe.each(await dialectsUnderTest())("plans, pools and licenses (%s)", (dial
     const twice = await w.api("DELETE", `/api/v1/clients/${client.id}/license`);
     expect(twice.status).toBe(409);
     expect(twice.body.error.code).toBe("client_not_licensed");
-    const log = (await w.api("GET", `/api/v1/activity?client_id=${client.id}`)).body.activity.map((a: { action: string }) => a.action);
+    const log = (await w.api("GET", `/api/v1/activity?client_id=${client.id}`)).body.activity.map(
+      (a: { action: string }) => a.action,
+    );
     expect(log).toEqual(["license.revoked", "license.allocated", "client.created"]);
   });
 

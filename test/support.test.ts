@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialectsUnderTest } from "./helpers/dialects.js";
-import { type World, client, startWorld } from "./helpers/world.js";
+import { client, startWorld, type World } from "./helpers/world.js";
 
 describe.each(await dialectsUnderTest())("support console API and pool-size requests (%s)", (dialect) => {
   let w: World;
@@ -67,7 +67,9 @@ describe.each(await dialectsUnderTest())("support console API and pool-size requ
   it("declines a request without touching the pool", async () => {
     const pool = await w.purchase("plan_premium_5");
     const filed = await w.api("POST", "/api/v1/pool-requests", { pool_id: pool, requested_total: 50, note: "" });
-    const declined = await w.supportApi("POST", `/api/support/v1/pool-requests/${filed.body.pool_request.id}/decline`, { reason: "buy a plan" });
+    const declined = await w.supportApi("POST", `/api/support/v1/pool-requests/${filed.body.pool_request.id}/decline`, {
+      reason: "buy a plan",
+    });
     expect(declined.body.pool_request).toMatchObject({ status: "declined", decision_reason: "buy a plan" });
     expect((await w.api("GET", `/api/v1/pools/${pool}`)).body.pool.total).toBe(5);
     const mine = await w.api("GET", "/api/v1/pool-requests");
@@ -88,16 +90,20 @@ describe.each(await dialectsUnderTest())("support console API and pool-size requ
   it("refuses pool requests for foreign pools and silly sizes", async () => {
     const pool = await w.purchase("plan_premium_5");
     expect((await w.bobApi("POST", "/api/v1/pool-requests", { pool_id: pool, requested_total: 9, note: "" })).status).toBe(404);
-    expect((await w.api("POST", "/api/v1/pool-requests", { pool_id: pool, requested_total: 0, note: "" })).body.error.details.field).toBe(
-      "requested_total",
-    );
-    expect((await w.api("POST", "/api/v1/pool-requests", { pool_id: pool, requested_total: 5, note: "" })).body.error.details.field).toBe(
-      "requested_total",
-    );
+    expect(
+      (await w.api("POST", "/api/v1/pool-requests", { pool_id: pool, requested_total: 0, note: "" })).body.error.details.field,
+    ).toBe("requested_total");
+    expect(
+      (await w.api("POST", "/api/v1/pool-requests", { pool_id: pool, requested_total: 5, note: "" })).body.error.details.field,
+    ).toBe("requested_total");
   });
 
   it("grants an extra pool from support, sourced as an adjustment", async () => {
-    const r = await w.supportApi("POST", `/api/support/v1/resellers/${w.alice.reseller.id}/pools`, { license_type: "business", total: 3, reason: "migration" });
+    const r = await w.supportApi("POST", `/api/support/v1/resellers/${w.alice.reseller.id}/pools`, {
+      license_type: "business",
+      total: 3,
+      reason: "migration",
+    });
     expect(r.status).toBe(201);
     expect(r.body.pool).toMatchObject({ license_type: "business", total: 3, source: "adjustment" });
     expect((await w.api("GET", "/api/v1/pools")).body.pools[0].id).toBe(r.body.pool.id);

@@ -19,7 +19,10 @@ async function withDb(action: (db: Db) => Promise<void>): Promise<void> {
 }
 
 program.command("serve").description("migrate, seed and serve the API and dashboard").action(serve);
-program.command("migrate").description("bring the database schema up to date and seed the catalog").action(() => withDb(async () => console.log("database is up to date")));
+program
+  .command("migrate")
+  .description("bring the database schema up to date and seed the catalog")
+  .action(() => withDb(async () => console.log("database is up to date")));
 
 const reseller = program.command("reseller").description("manage resellers");
 reseller
@@ -31,9 +34,13 @@ reseller
   .action((o: { name: string; email: string; password?: string; json?: boolean }) =>
     withDb(async (db) => {
       const created = await createReseller(db, { name: o.name, email: o.email, actor: "cli" });
-      if (o.password) await createUser(db, { email: o.email, password: o.password, role: "reseller", resellerId: created.reseller.id });
+      if (o.password)
+        await createUser(db, { email: o.email, password: o.password, role: "reseller", resellerId: created.reseller.id });
       if (o.json) console.log(JSON.stringify(created));
-      else console.log(`Created reseller ${created.reseller.id} (${created.reseller.name}).\nAPI key (shown once): ${created.api_key}`);
+      else
+        console.log(
+          `Created reseller ${created.reseller.id} (${created.reseller.name}).\nAPI key (shown once): ${created.api_key}`,
+        );
     }),
   );
 
@@ -48,7 +55,12 @@ user
   .action((o: { email: string; password: string; reseller?: string; support?: boolean; json?: boolean }) =>
     withDb(async (db) => {
       if (!o.support === !o.reseller) throw new AppError("validation_error", "give exactly one of --reseller <id> or --support");
-      const created = await createUser(db, { email: o.email, password: o.password, role: o.support ? "support" : "reseller", resellerId: o.reseller ?? null });
+      const created = await createUser(db, {
+        email: o.email,
+        password: o.password,
+        role: o.support ? "support" : "reseller",
+        resellerId: o.reseller ?? null,
+      });
       console.log(o.json ? JSON.stringify({ user: created }) : `Created user ${created.email}.`);
     }),
   );

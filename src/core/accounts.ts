@@ -18,7 +18,10 @@ function checkEmail(email: string): string {
 const emailTaken = () => new AppError("email_taken", "An account with this email already exists.", { field: "email" });
 
 /** Creates a reseller and its API key (shown once; only the hash is stored). */
-export async function createReseller(db: Db, input: { name: string; email: string; actor: string }): Promise<{ reseller: Reseller; api_key: string }> {
+export async function createReseller(
+  db: Db,
+  input: { name: string; email: string; actor: string },
+): Promise<{ reseller: Reseller; api_key: string }> {
   const name = input.name.trim();
   if (name.length < 1 || name.length > 200) throw invalid("name", "must be 1-200 characters");
   const email = checkEmail(input.email);
@@ -26,7 +29,10 @@ export async function createReseller(db: Db, input: { name: string; email: strin
   const reseller: Reseller = { id: newId("res"), name, email, api_key_prefix: key.prefix, created_at: nowIso() };
   try {
     await db.transaction().execute(async (trx) => {
-      await trx.insertInto("resellers").values({ ...reseller, api_key_hash: key.hash }).execute();
+      await trx
+        .insertInto("resellers")
+        .values({ ...reseller, api_key_hash: key.hash })
+        .execute();
       await recordActivity(trx, {
         resellerId: reseller.id,
         actor: input.actor,
@@ -50,7 +56,14 @@ export async function createUser(
 ): Promise<{ id: string; email: string }> {
   const email = checkEmail(input.email);
   if (input.password.length < PASSWORD_MIN) throw invalid("password", `must be at least ${PASSWORD_MIN} characters`);
-  const user = { id: newId("usr"), email, password_hash: await hashPassword(input.password), role: input.role, reseller_id: input.resellerId, created_at: nowIso() };
+  const user = {
+    id: newId("usr"),
+    email,
+    password_hash: await hashPassword(input.password),
+    role: input.role,
+    reseller_id: input.resellerId,
+    created_at: nowIso(),
+  };
   try {
     await db.insertInto("users").values(user).execute();
   } catch (err) {
@@ -62,10 +75,17 @@ export async function createUser(
 
 export async function createSupportToken(db: DbOrTx, label: string): Promise<{ token: string; prefix: string }> {
   const secret = newSecret("sup");
-  await db.insertInto("support_tokens").values({ id: newId("stk"), token_hash: secret.hash, token_prefix: secret.prefix, label, created_at: nowIso() }).execute();
+  await db
+    .insertInto("support_tokens")
+    .values({ id: newId("stk"), token_hash: secret.hash, token_prefix: secret.prefix, label, created_at: nowIso() })
+    .execute();
   return { token: secret.plaintext, prefix: secret.prefix };
 }
 
 export async function getReseller(db: DbOrTx, resellerId: string): Promise<Reseller> {
-  return db.selectFrom("resellers").select(["id", "name", "email", "api_key_prefix", "created_at"]).where("id", "=", resellerId).executeTakeFirstOrThrow();
+  return db
+    .selectFrom("resellers")
+    .select(["id", "name", "email", "api_key_prefix", "created_at"])
+    .where("id", "=", resellerId)
+    .executeTakeFirstOrThrow();
 }

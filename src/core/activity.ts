@@ -1,5 +1,5 @@
-import { newId, nowIso } from "./ids.js";
 import type { DbOrTx } from "../db/schema.js";
+import { newId, nowIso } from "./ids.js";
 
 export interface ActivityInput {
   resellerId: string | null;

@@ -10,7 +10,13 @@ export function adjustPool(db: Db, ctx: SupportContext, poolId: string, total: n
   return db.transaction().execute((trx) => adjustPoolInTransaction(trx, ctx, poolId, total, reason));
 }
 
-export async function adjustPoolInTransaction(trx: DbOrTx, ctx: SupportContext, poolId: string, total: number, reason: string): Promise<Pool> {
+export async function adjustPoolInTransaction(
+  trx: DbOrTx,
+  ctx: SupportContext,
+  poolId: string,
+  total: number,
+  reason: string,
+): Promise<Pool> {
   const before = await trx.selectFrom("pools").selectAll().where("id", "=", poolId).executeTakeFirst();
   if (!before) throw notFound("pool");
   // Conditional write: a client allocated between the read above and this update still cannot be stranded.
@@ -23,11 +29,15 @@ export async function adjustPoolInTransaction(trx: DbOrTx, ctx: SupportContext, 
     .executeTakeFirst();
   if (!after) {
     const used = (await trx.selectFrom("pools").select("used").where("id", "=", poolId).executeTakeFirstOrThrow()).used;
-    throw new AppError("pool_below_used", `The pool has ${used} slots in use; its size cannot go below that. Revoke licenses first.`, {
-      field: "total",
-      used,
-      requested_total: total,
-    });
+    throw new AppError(
+      "pool_below_used",
+      `The pool has ${used} slots in use; its size cannot go below that. Revoke licenses first.`,
+      {
+        field: "total",
+        used,
+        requested_total: total,
+      },
+    );
   }
   await recordActivity(trx, {
     resellerId: after.reseller_id,

@@ -12,7 +12,12 @@ export function allocateLicense(db: Db, ctx: ResellerContext, poolId: string, cl
 }
 
 /** Shared with onboarding, which allocates inside its own transaction. */
-export async function allocateInTransaction(trx: DbOrTx, ctx: ResellerContext, poolId: string, clientId: string): Promise<License> {
+export async function allocateInTransaction(
+  trx: DbOrTx,
+  ctx: ResellerContext,
+  poolId: string,
+  clientId: string,
+): Promise<License> {
   const client = await trx
     .selectFrom("clients")
     .leftJoin("licenses", "licenses.client_id", "clients.id")
@@ -28,7 +33,13 @@ export async function allocateInTransaction(trx: DbOrTx, ctx: ResellerContext, p
   try {
     await trx
       .insertInto("licenses")
-      .values({ id: newId("lic"), client_id: clientId, pool_id: pool.id, reseller_id: ctx.resellerId, allocated_at: license.allocated_at })
+      .values({
+        id: newId("lic"),
+        client_id: clientId,
+        pool_id: pool.id,
+        reseller_id: ctx.resellerId,
+        allocated_at: license.allocated_at,
+      })
       .execute();
   } catch (err) {
     // A concurrent request licensed this client first; the unique index on client_id caught it. Our slot rolls back.
@@ -50,8 +61,12 @@ export async function allocateInTransaction(trx: DbOrTx, ctx: ResellerContext, p
 }
 
 function alreadyLicensed(clientId: string, poolId: string | null): AppError {
-  return new AppError("client_already_licensed", "This client already holds a license; revoke it or reissue it to another pool.", {
-    client_id: clientId,
-    ...(poolId ? { pool_id: poolId } : {}),
-  });
+  return new AppError(
+    "client_already_licensed",
+    "This client already holds a license; revoke it or reissue it to another pool.",
+    {
+      client_id: clientId,
+      ...(poolId ? { pool_id: poolId } : {}),
+    },
+  );
 }

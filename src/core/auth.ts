@@ -10,13 +10,21 @@ const SESSION_TTL_MS = 12 * 3600 * 1000;
 const unauthorized = () => new AppError("unauthorized", "Missing or invalid credentials.");
 
 export async function authenticateApiKey(db: Db, key: string): Promise<ResellerContext> {
-  const r = await db.selectFrom("resellers").select(["id", "api_key_prefix"]).where("api_key_hash", "=", hashSecret(key)).executeTakeFirst();
+  const r = await db
+    .selectFrom("resellers")
+    .select(["id", "api_key_prefix"])
+    .where("api_key_hash", "=", hashSecret(key))
+    .executeTakeFirst();
   if (!r) throw unauthorized();
   return { resellerId: r.id, actor: `api-key ${r.api_key_prefix}` };
 }
 
 export async function authenticateSupportToken(db: Db, token: string): Promise<SupportContext> {
-  const t = await db.selectFrom("support_tokens").select(["token_prefix"]).where("token_hash", "=", hashSecret(token)).executeTakeFirst();
+  const t = await db
+    .selectFrom("support_tokens")
+    .select(["token_prefix"])
+    .where("token_hash", "=", hashSecret(token))
+    .executeTakeFirst();
   if (!t) throw unauthorized();
   return { actor: `support-token ${t.token_prefix}` };
 }
@@ -24,14 +32,25 @@ export async function authenticateSupportToken(db: Db, token: string): Promise<S
 /** A dummy hash so a login for an unknown email costs as much as a wrong password (no user enumeration by timing). */
 const DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
-export async function login(db: Db, email: string, password: string): Promise<{ token: string; csrf_token: string; expires_at: string }> {
-  const user = await db.selectFrom("users").select(["id", "password_hash"]).where("email", "=", email.trim().toLowerCase()).executeTakeFirst();
+export async function login(
+  db: Db,
+  email: string,
+  password: string,
+): Promise<{ token: string; csrf_token: string; expires_at: string }> {
+  const user = await db
+    .selectFrom("users")
+    .select(["id", "password_hash"])
+    .where("email", "=", email.trim().toLowerCase())
+    .executeTakeFirst();
   const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
   if (!user || !ok) throw new AppError("invalid_credentials", "Email or password is wrong.");
   const session = newSecret("sess");
   const csrf = randomBytes(24).toString("base64url");
   const expires = new Date(Date.now() + SESSION_TTL_MS).toISOString();
-  await db.insertInto("sessions").values({ token_hash: session.hash, user_id: user.id, csrf_token: csrf, created_at: nowIso(), expires_at: expires }).execute();
+  await db
+    .insertInto("sessions")
+    .values({ token_hash: session.hash, user_id: user.id, csrf_token: csrf, created_at: nowIso(), expires_at: expires })
+    .execute();
   return { token: session.plaintext, csrf_token: csrf, expires_at: expires };
 }
 
@@ -40,7 +59,15 @@ export async function sessionUser(db: Db, token: string): Promise<{ user: Sessio
     .selectFrom("sessions")
     .innerJoin("users", "users.id", "sessions.user_id")
     .leftJoin("resellers", "resellers.id", "users.reseller_id")
-    .select(["users.id", "users.email", "users.role", "users.reseller_id", "resellers.name as reseller_name", "sessions.csrf_token", "sessions.expires_at"])
+    .select([
+      "users.id",
+      "users.email",
+      "users.role",
+      "users.reseller_id",
+      "resellers.name as reseller_name",
+      "sessions.csrf_token",
+      "sessions.expires_at",
+    ])
     .where("sessions.token_hash", "=", hashSecret(token))
     .executeTakeFirst();
   if (!row || row.expires_at <= nowIso()) throw unauthorized();

@@ -19,5 +19,9 @@ export async function seedCatalog(db: Db): Promise<void> {
 }
 
 export async function listPlans(db: DbOrTx): Promise<Plan[]> {
-  return db.selectFrom("plans").select(["id", "name", "license_type", "slots", "kind", "price_cents"]).orderBy("sort_order").execute();
+  return db
+    .selectFrom("plans")
+    .select(["id", "name", "license_type", "slots", "kind", "price_cents"])
+    .orderBy("sort_order")
+    .execute();
 }

@@ -15,7 +15,8 @@ const ALL_ON: CheckInFeatures = { firewall_rules: true, malware_signatures: true
  * its license (and is told its type) but runs on the free tier until resumed; an unlicensed one is plain free.
  */
 export function decideCheckIn(clientStatus: ClientStatus, licenseType: string | null): CheckInDecision {
-  if (clientStatus === "suspended") return { status: "suspended", tier: "free", license_type: licenseType, features: { ...ALL_OFF } };
+  if (clientStatus === "suspended")
+    return { status: "suspended", tier: "free", license_type: licenseType, features: { ...ALL_OFF } };
   if (licenseType === null) return { status: "unlicensed", tier: "free", license_type: null, features: { ...ALL_OFF } };
   return { status: "licensed", tier: licenseType, license_type: licenseType, features: { ...ALL_ON } };
 }

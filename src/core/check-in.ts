@@ -1,6 +1,6 @@
+import { CHECK_IN_INTERVAL_S, OFFLINE_GRACE_S } from "../contracts/limits.js";
 import type { CheckInBody } from "../contracts/schemas.js";
 import type { SignedCheckInAnswer } from "../contracts/types.js";
-import { CHECK_IN_INTERVAL_S, OFFLINE_GRACE_S } from "../contracts/limits.js";
 import type { Db } from "../db/schema.js";
 import { AppError } from "./app-error.js";
 import { decideCheckIn } from "./check-in-decision.js";
@@ -13,7 +13,13 @@ import { normaliseSiteUrl } from "./site-url.js";
  * is signed and carries `valid_until`, the end of the offline grace window a plugin may keep trusting it for.
  * Check-ins are heartbeats, not changes: they update the client's last-seen fields but write no audit rows.
  */
-export async function checkIn(db: Db, signer: Signer, siteKey: string, body: CheckInBody, now = new Date()): Promise<SignedCheckInAnswer> {
+export async function checkIn(
+  db: Db,
+  signer: Signer,
+  siteKey: string,
+  body: CheckInBody,
+  now = new Date(),
+): Promise<SignedCheckInAnswer> {
   const row = await db
     .selectFrom("clients")
     .leftJoin("licenses", "licenses.client_id", "clients.id")
@@ -23,7 +29,9 @@ export async function checkIn(db: Db, signer: Signer, siteKey: string, body: Che
     .executeTakeFirst();
   if (!row) throw new AppError("unauthorized", "Unknown site key. It may have been regenerated or the client offboarded.");
   if (body.site_url !== undefined && normaliseSiteUrl(body.site_url).key !== row.site_norm) {
-    throw new AppError("site_mismatch", "This site key belongs to another site. Ask your provider for this site's key.", { field: "site_url" });
+    throw new AppError("site_mismatch", "This site key belongs to another site. Ask your provider for this site's key.", {
+      field: "site_url",
+    });
   }
   const issuedAt = now.toISOString();
   await db

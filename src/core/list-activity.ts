@@ -3,9 +3,18 @@ import type { ActivityEntry } from "../contracts/types.js";
 import type { DbOrTx } from "../db/schema.js";
 import { decodeCursor, pageOf } from "./pagination.js";
 
-export async function listActivity(db: DbOrTx, resellerId: string, query: ActivityQuery): Promise<{ items: ActivityEntry[]; next_cursor: string | null }> {
+export async function listActivity(
+  db: DbOrTx,
+  resellerId: string,
+  query: ActivityQuery,
+): Promise<{ items: ActivityEntry[]; next_cursor: string | null }> {
   const after = decodeCursor(query.cursor);
-  let q = db.selectFrom("activity").selectAll().where("reseller_id", "=", resellerId).orderBy("id", "desc").limit(query.limit + 1);
+  let q = db
+    .selectFrom("activity")
+    .selectAll()
+    .where("reseller_id", "=", resellerId)
+    .orderBy("id", "desc")
+    .limit(query.limit + 1);
   if (after) q = q.where("id", "<", after);
   if (query.client_id) q = q.where("client_id", "=", query.client_id);
   if (query.pool_id) q = q.where("pool_id", "=", query.pool_id);

@@ -3,12 +3,19 @@ import type { ClientsQuery } from "../contracts/schemas.js";
 import type { Client } from "../contracts/types.js";
 import type { DbOrTx } from "../db/schema.js";
 import { decodeCursor, pageOf } from "./pagination.js";
-import { clientView, clientsWithLicense } from "./views.js";
+import { clientsWithLicense, clientView } from "./views.js";
 
 /** Newest first; `q` matches name or site (case-insensitive), `licensed=false` lists clients a slot could go to. */
-export async function listClients(db: DbOrTx, resellerId: string, query: ClientsQuery): Promise<{ items: Client[]; next_cursor: string | null }> {
+export async function listClients(
+  db: DbOrTx,
+  resellerId: string,
+  query: ClientsQuery,
+): Promise<{ items: Client[]; next_cursor: string | null }> {
   const after = decodeCursor(query.cursor);
-  let q = clientsWithLicense(db).where("clients.reseller_id", "=", resellerId).orderBy("clients.id", "desc").limit(query.limit + 1);
+  let q = clientsWithLicense(db)
+    .where("clients.reseller_id", "=", resellerId)
+    .orderBy("clients.id", "desc")
+    .limit(query.limit + 1);
   if (after) q = q.where("clients.id", "<", after);
   if (query.status) q = q.where("clients.status", "=", query.status);
   if (query.licensed === "true") q = q.where("licenses.id", "is not", null);
@@ -18,7 +25,9 @@ export async function listClients(db: DbOrTx, resellerId: string, query: Clients
     // lower() on both sides behaves the same in SQLite and PostgreSQL; LIKE wildcards typed by the user are escaped.
     const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     // An explicit ESCAPE: SQLite has no default escape character for LIKE.
-    q = q.where(sql<boolean>`(lower(clients.name) like ${pattern} escape '\\' or lower(clients.site_url) like ${pattern} escape '\\')`);
+    q = q.where(
+      sql<boolean>`(lower(clients.name) like ${pattern} escape '\\' or lower(clients.site_url) like ${pattern} escape '\\')`,
+    );
   }
   const page = pageOf(await q.execute(), query.limit, (r) => r.id);
   return { items: page.items.map(clientView), next_cursor: page.next_cursor };

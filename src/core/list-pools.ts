@@ -35,5 +35,9 @@ export async function getPoolWithHolders(
     .limit(page.limit + 1);
   if (after) q = q.where("licenses.id", "<", after);
   const rows = pageOf(await q.execute(), page.limit, (r) => r.license_id);
-  return { pool: poolView(pool), clients: rows.items.map(({ license_id: _l, ...holder }) => holder), next_cursor: rows.next_cursor };
+  return {
+    pool: poolView(pool),
+    clients: rows.items.map(({ license_id: _l, ...holder }) => holder),
+    next_cursor: rows.next_cursor,
+  };
 }

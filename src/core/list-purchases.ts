@@ -3,7 +3,11 @@ import type { Purchase } from "../contracts/types.js";
 import type { DbOrTx } from "../db/schema.js";
 import { decodeCursor, pageOf } from "./pagination.js";
 
-export async function listPurchases(db: DbOrTx, resellerId: string, page: PageQuery): Promise<{ items: Purchase[]; next_cursor: string | null }> {
+export async function listPurchases(
+  db: DbOrTx,
+  resellerId: string,
+  page: PageQuery,
+): Promise<{ items: Purchase[]; next_cursor: string | null }> {
   const after = decodeCursor(page.cursor);
   let q = db
     .selectFrom("purchases")

@@ -7,9 +7,16 @@ import { poolView } from "./views.js";
 export type ResellerOverview = Reseller & { pools: Pool[]; client_count: number };
 
 /** Support's view: resellers newest first, each with its pools and client count (two batched reads per page). */
-export async function listResellers(db: DbOrTx, page: PageQuery): Promise<{ items: ResellerOverview[]; next_cursor: string | null }> {
+export async function listResellers(
+  db: DbOrTx,
+  page: PageQuery,
+): Promise<{ items: ResellerOverview[]; next_cursor: string | null }> {
   const after = decodeCursor(page.cursor);
-  let q = db.selectFrom("resellers").select(["id", "name", "email", "api_key_prefix", "created_at"]).orderBy("id", "desc").limit(page.limit + 1);
+  let q = db
+    .selectFrom("resellers")
+    .select(["id", "name", "email", "api_key_prefix", "created_at"])
+    .orderBy("id", "desc")
+    .limit(page.limit + 1);
   if (after) q = q.where("id", "<", after);
   const { items, next_cursor } = pageOf(await q.execute(), page.limit, (r) => r.id);
   const ids = items.map((r) => r.id);

@@ -2,8 +2,8 @@ import type { PoolRequestBody } from "../contracts/schemas.js";
 import type { Pool, PoolRequest } from "../contracts/types.js";
 import type { Db, DbOrTx } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
-import { AppError, invalid, notFound } from "./app-error.js";
 import { adjustPoolInTransaction } from "./adjust-pool.js";
+import { AppError, invalid, notFound } from "./app-error.js";
 import type { ResellerContext, SupportContext } from "./context.js";
 import { newId, nowIso } from "./ids.js";
 import { decodeCursor, pageOf } from "./pagination.js";
@@ -56,7 +56,11 @@ export async function listPoolRequests(
   filter: { resellerId?: string; status?: PoolRequest["status"]; limit: number; cursor?: string },
 ): Promise<{ items: PoolRequest[]; next_cursor: string | null }> {
   const after = decodeCursor(filter.cursor);
-  let q = db.selectFrom("pool_requests").selectAll().orderBy("id", "desc").limit(filter.limit + 1);
+  let q = db
+    .selectFrom("pool_requests")
+    .selectAll()
+    .orderBy("id", "desc")
+    .limit(filter.limit + 1);
   if (filter.resellerId) q = q.where("reseller_id", "=", filter.resellerId);
   if (filter.status) q = q.where("status", "=", filter.status);
   if (after) q = q.where("id", "<", after);
@@ -83,7 +87,8 @@ export function decidePoolRequest(
       .where("status", "=", "pending")
       .returningAll()
       .executeTakeFirst();
-    if (!decided) throw new AppError("pool_request_not_pending", `This request was already ${request.status}.`, { status: request.status });
+    if (!decided)
+      throw new AppError("pool_request_not_pending", `This request was already ${request.status}.`, { status: request.status });
     const pool =
       decision === "approved"
         ? await adjustPoolInTransaction(trx, ctx, request.pool_id, request.requested_total, reason || `pool request ${requestId}`)

@@ -35,7 +35,13 @@ export function purchasePlan(db: Db, ctx: ResellerContext, planId: string): Prom
       subjectId: pool.id,
       poolId: pool.id,
       before: null,
-      after: { plan_id: plan.id, plan_name: plan.name, license_type: plan.license_type, total: plan.slots, purchase_id: purchase.id },
+      after: {
+        plan_id: plan.id,
+        plan_name: plan.name,
+        license_type: plan.license_type,
+        total: plan.slots,
+        purchase_id: purchase.id,
+      },
     });
     return { purchase, pool: poolView(pool) };
   });

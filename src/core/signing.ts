@@ -1,4 +1,4 @@
-import { type KeyObject, createPrivateKey, generateKeyPairSync, sign } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { canonicalJson } from "../contracts/canonical-json.js";
 import type { Db } from "../db/schema.js";
 import { newId, nowIso } from "./ids.js";

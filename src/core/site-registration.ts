@@ -13,7 +13,11 @@ export async function insertOrConflict(
   write: () => Promise<unknown>,
   exceptClientId?: string,
 ): Promise<void> {
-  let query = trx.selectFrom("clients").select(["id", "name"]).where("reseller_id", "=", resellerId).where("site_norm", "=", siteKey);
+  let query = trx
+    .selectFrom("clients")
+    .select(["id", "name"])
+    .where("reseller_id", "=", resellerId)
+    .where("site_norm", "=", siteKey);
   if (exceptClientId) query = query.where("id", "!=", exceptClientId);
   const existing = await query.executeTakeFirst();
   if (existing) throw siteTaken(existing.id, existing.name);

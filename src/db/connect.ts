@@ -19,7 +19,6 @@ export function parseDatabaseUrl(url: string): { dialect: DialectName; target: s
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got "${url.split(":")[0]}:...")`);
 }
 
-
 export function connect(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): Db {
   const { dialect, target } = parseDatabaseUrl(url);
   const db = new Kysely<Database>({ dialect: dialect === "sqlite" ? sqliteDialect(target) : postgresDialect(target) });

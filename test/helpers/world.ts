@@ -79,7 +79,10 @@ export function client(base: string, token?: string) {
   return async function call<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -107,15 +110,30 @@ export async function startWorld(dialect: DialectUnderTest) {
   const bob = await makeReseller(server.db);
   const support = await makeSupport(server.db);
   const api = client(server.url, alice.api_key);
-  const purchase = async (planId = "plan_premium_5"): Promise<string> => (await api("POST", "/api/v1/purchases", { plan_id: planId })).body.pool.id;
+  const purchase = async (planId = "plan_premium_5"): Promise<string> =>
+    (await api("POST", "/api/v1/purchases", { plan_id: planId })).body.pool.id;
   let n = 0;
   const onboard = async (poolId?: string, name?: string) => {
     n += 1;
-    const r = await api("POST", "/api/v1/clients", { name: name ?? `Client ${n}`, site_url: `https://site${n}.example.com`, ...(poolId ? { pool_id: poolId } : {}) });
+    const r = await api("POST", "/api/v1/clients", {
+      name: name ?? `Client ${n}`,
+      site_url: `https://site${n}.example.com`,
+      ...(poolId ? { pool_id: poolId } : {}),
+    });
     if (r.status !== 201) throw new Error(`onboard failed: ${JSON.stringify(r.body)}`);
     return r.body as { client: { id: string; site_url: string }; site_key: string; license: unknown };
   };
   const checkIn = (siteKey: string, body: unknown = {}) => client(server.url, siteKey)("POST", "/api/plugin/v1/check-in", body);
-  return { server, alice, bob, api, bobApi: client(server.url, bob.api_key), supportApi: client(server.url, support.token), purchase, onboard, checkIn };
+  return {
+    server,
+    alice,
+    bob,
+    api,
+    bobApi: client(server.url, bob.api_key),
+    supportApi: client(server.url, support.token),
+    purchase,
+    onboard,
+    checkIn,
+  };
 }
 export type World = Awaited<ReturnType<typeof startWorld>>;

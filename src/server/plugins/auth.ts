@@ -34,7 +34,8 @@ async function fromSession(db: Db, req: FastifyRequest, role: "reseller" | "supp
   if (user.role !== role) throw new AppError("forbidden", `This needs a ${role} account.`);
   if (!SAFE_METHODS.has(req.method)) {
     const sent = req.headers["x-csrf-token"];
-    if (typeof sent !== "string" || !safeEqual(sent, csrf_token)) throw new AppError("csrf_failed", "Missing or wrong X-CSRF-Token header.");
+    if (typeof sent !== "string" || !safeEqual(sent, csrf_token))
+      throw new AppError("csrf_failed", "Missing or wrong X-CSRF-Token header.");
   }
   return user;
 }

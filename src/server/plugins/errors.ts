@@ -13,7 +13,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
 }
 
 function toBody(err: FastifyError | AppError): ErrorBody {
-  if (err instanceof AppError) return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
+  if (err instanceof AppError)
+    return { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } };
   const status = (err as FastifyError).statusCode ?? 500;
   if (status === 413) return { error: { code: "payload_too_large", message: "The request body is too large." } };
   if (status === 429) return { error: { code: "rate_limited", message: err.message } };

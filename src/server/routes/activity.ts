@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { activityQuery } from "../../contracts/schemas.js";
 import { getReseller } from "../../core/accounts.js";
 import { listActivity } from "../../core/list-activity.js";
-import { resellerOf } from "../plugins/auth.js";
 import type { Deps } from "../deps.js";
+import { resellerOf } from "../plugins/auth.js";
 import { parse } from "../validate.js";
 
 export function activityRoutes(app: FastifyInstance, { db }: Deps): void {

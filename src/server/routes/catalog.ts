@@ -3,8 +3,8 @@ import { pageQuery, purchaseBody } from "../../contracts/schemas.js";
 import { listPlans } from "../../core/catalog.js";
 import { listPurchases } from "../../core/list-purchases.js";
 import { purchasePlan } from "../../core/purchase-plan.js";
-import { resellerOf } from "../plugins/auth.js";
 import type { Deps } from "../deps.js";
+import { resellerOf } from "../plugins/auth.js";
 import { parse } from "../validate.js";
 
 export function catalogRoutes(app: FastifyInstance, { db }: Deps): void {

@@ -9,8 +9,8 @@ import { revokeLicense } from "../../core/revoke-license.js";
 import { resumeClient, suspendClient } from "../../core/set-client-status.js";
 import { updateClient } from "../../core/update-client.js";
 import { loadClient } from "../../core/views.js";
-import { resellerOf } from "../plugins/auth.js";
 import type { Deps } from "../deps.js";
+import { resellerOf } from "../plugins/auth.js";
 import { parse } from "../validate.js";
 
 export function clientRoutes(app: FastifyInstance, { db }: Deps): void {

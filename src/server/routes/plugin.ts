@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import { checkInBody } from "../../contracts/schemas.js";
 import { AppError } from "../../core/app-error.js";
 import { checkIn } from "../../core/check-in.js";
-import { bearerToken } from "../plugins/auth.js";
 import type { Deps } from "../deps.js";
+import { bearerToken } from "../plugins/auth.js";
 import { parse } from "../validate.js";
 
 export function pluginRoutes(app: FastifyInstance, { db, signer }: Deps): void {

@@ -3,8 +3,8 @@ import { allocateBody, idParam, pageQuery, poolRequestBody, poolRequestsQuery } 
 import { allocateLicense } from "../../core/allocate-license.js";
 import { getPoolWithHolders, listPools } from "../../core/list-pools.js";
 import { filePoolRequest, listPoolRequests } from "../../core/pool-requests.js";
-import { resellerOf } from "../plugins/auth.js";
 import type { Deps } from "../deps.js";
+import { resellerOf } from "../plugins/auth.js";
 import { parse } from "../validate.js";
 
 export function poolRoutes(app: FastifyInstance, { db }: Deps): void {

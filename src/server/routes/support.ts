@@ -5,12 +5,17 @@ import { adjustPool } from "../../core/adjust-pool.js";
 import { grantPool } from "../../core/grant-pool.js";
 import { listResellers } from "../../core/list-resellers.js";
 import { decidePoolRequest, listPoolRequests } from "../../core/pool-requests.js";
-import { supportOf } from "../plugins/auth.js";
 import type { Deps } from "../deps.js";
+import { supportOf } from "../plugins/auth.js";
 import { parse } from "../validate.js";
 
 const grantPoolBody = adjustPoolBody.extend({
-  license_type: z.string().trim().min(1).max(50).regex(/^[a-z][a-z0-9_-]*$/, "must be a lower-case word like premium"),
+  license_type: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .regex(/^[a-z][a-z0-9_-]*$/, "must be a lower-case word like premium"),
   total: adjustPoolBody.shape.total.min(1, "must be at least 1"),
 });
 
@@ -37,7 +42,10 @@ export function supportRoutes(app: FastifyInstance, { db }: Deps): void {
     return { pool_requests: page.items, next_cursor: page.next_cursor };
   });
 
-  for (const [path, decision] of [["approve", "approved"], ["decline", "declined"]] as const) {
+  for (const [path, decision] of [
+    ["approve", "approved"],
+    ["decline", "declined"],
+  ] as const) {
     app.post(`/pool-requests/:id/${path}`, async (req) => {
       const { id } = parse(idParam, req.params);
       return decidePoolRequest(db, supportOf(req), id, decision, parse(decideRequestBody, req.body).reason);

@@ -1,0 +1,62 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../src/db/open.js";
+import type { Db } from "../src/db/schema.js";
+import { buildApp } from "../src/server/app.js";
+import { client } from "./helpers/world.js";
+
+const run = promisify(execFile);
+
+describe("the admin CLI (npm run cli)", () => {
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "licensepool-cli-"));
+    env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, "cli.db")}` };
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cli = async (...args: string[]) => (await run("npm", ["run", "cli", "--", ...args], { env })).stdout;
+  const lastLine = (out: string) => JSON.parse(out.trim().split("\n").at(-1) ?? "");
+
+  it("creates a reseller whose API key works against a server on the same database", async () => {
+    const out = lastLine(await cli("reseller", "create", "--name", "Acme Hosting", "--email", "ops@acme.test", "--json"));
+    expect(out.reseller).toMatchObject({ name: "Acme Hosting", email: "ops@acme.test" });
+    expect(out.api_key).toMatch(/^lp_live_/);
+    expect(out.reseller).not.toHaveProperty("api_key_hash");
+
+    const db: Db = await openDatabase(env.DATABASE_URL);
+    const app = await buildApp({ db });
+    try {
+      const url = await app.listen({ port: 0, host: "127.0.0.1" });
+      const me = await client(url, out.api_key)("GET", "/api/v1/me");
+      expect(me.body.reseller.id).toBe(out.reseller.id);
+      const token = lastLine(await cli("support", "token", "create", "--json")).token;
+      expect(token).toMatch(/^lp_sup_/);
+      const resellers = await client(url, token)("GET", "/api/support/v1/resellers");
+      expect(resellers.body.resellers.map((r: { id: string }) => r.id)).toContain(out.reseller.id);
+    } finally {
+      await app.close();
+      await db.destroy();
+    }
+  });
+
+  it("prints only JSON under npm -s, for piping into other tools", async () => {
+    const { stdout } = await run("npm", ["run", "-s", "cli", "--", "support", "token", "create", "--json"], { env });
+    expect(JSON.parse(stdout)).toEqual({ token: expect.stringMatching(/^lp_sup_/) });
+  });
+
+  it("fails with one clear line and a non-zero exit on bad input", async () => {
+    await expect(cli("reseller", "create", "--name", "Dup", "--email", "ops@acme.test", "--json")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("email_taken"),
+    });
+    await expect(cli("reseller", "create", "--name", "X", "--email", "not-an-email")).rejects.toMatchObject({
+      stderr: expect.stringContaining("validation_error"),
+    });
+  });
+});
