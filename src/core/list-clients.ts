@@ -22,12 +22,9 @@ export async function listClients(
   if (query.licensed === "false") q = q.where("licenses.id", "is", null);
   if (query.pool_id) q = q.where("licenses.pool_id", "=", query.pool_id);
   if (query.q) {
-    // lower() on both sides behaves the same in SQLite and PostgreSQL; LIKE wildcards typed by the user are escaped.
+    // search_text is stored lower-cased; LIKE wildcards typed by the user are escaped, and SQLite needs an explicit ESCAPE.
     const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    // An explicit ESCAPE: SQLite has no default escape character for LIKE.
-    q = q.where(
-      sql<boolean>`(lower(clients.name) like ${pattern} escape '\\' or lower(clients.site_url) like ${pattern} escape '\\')`,
-    );
+    q = q.where(sql<boolean>`clients.search_text like ${pattern} escape '\\'`);
   }
   const page = pageOf(await q.execute(), query.limit, (r) => r.id);
   return { items: page.items.map(clientView), next_cursor: page.next_cursor };

@@ -6,7 +6,7 @@ import { allocateInTransaction } from "./allocate-license.js";
 import type { ResellerContext } from "./context.js";
 import { newId, newSecret, nowIso } from "./ids.js";
 import { insertOrConflict } from "./site-registration.js";
-import { normaliseSiteUrl } from "./site-url.js";
+import { normaliseSiteUrl, searchText } from "./site-url.js";
 import { loadClient } from "./views.js";
 
 export interface OnboardResult {
@@ -32,6 +32,7 @@ export async function onboardClient(db: Db, ctx: ResellerContext, input: CreateC
           name: input.name,
           site_url: site.display,
           site_norm: site.key,
+          search_text: searchText(input.name, site.display),
           status: "active",
           site_key_hash: key.hash,
           site_key_prefix: key.prefix,

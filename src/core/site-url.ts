@@ -44,3 +44,6 @@ function safeDecode(path: string): string {
     return path;
   }
 }
+
+/** What client search matches against: name and shown site, lower-cased once at write time. */
+export const searchText = (name: string, siteDisplay: string) => `${name}\n${siteDisplay}`.toLowerCase();

@@ -5,7 +5,7 @@ import { recordActivity } from "./activity.js";
 import type { ResellerContext } from "./context.js";
 import { nowIso } from "./ids.js";
 import { insertOrConflict } from "./site-registration.js";
-import { normaliseSiteUrl } from "./site-url.js";
+import { normaliseSiteUrl, searchText } from "./site-url.js";
 import { loadClient } from "./views.js";
 
 export function updateClient(db: Db, ctx: ResellerContext, clientId: string, input: UpdateClientBody): Promise<Client> {
@@ -15,6 +15,7 @@ export function updateClient(db: Db, ctx: ResellerContext, clientId: string, inp
     const changes = {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(site ? { site_url: site.display, site_norm: site.key } : {}),
+      search_text: searchText(input.name ?? before.name, site?.display ?? before.site_url),
     };
     const write = () =>
       trx

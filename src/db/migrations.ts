@@ -76,6 +76,8 @@ const initial: Migration = {
       .addColumn("name", "text", (c) => c.notNull())
       .addColumn("site_url", "text", (c) => c.notNull())
       .addColumn("site_norm", "text", (c) => c.notNull())
+      // Lower-cased name and site, kept on write so search is one LIKE per row instead of two lower() calls.
+      .addColumn("search_text", "text", (c) => c.notNull())
       .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('active', 'suspended')`))
       .addColumn("site_key_hash", "text", (c) => c.notNull().unique())
       .addColumn("site_key_prefix", "text", (c) => c.notNull())
@@ -85,7 +87,8 @@ const initial: Migration = {
       .addColumn("updated_at", "text", (c) => c.notNull())
       .addUniqueConstraint("clients_one_site_per_reseller", ["reseller_id", "site_norm"])
       .execute();
-    await db.schema.createIndex("clients_by_reseller").on("clients").columns(["reseller_id", "id"]).execute();
+    // Covers newest-first listing and search: the LIKE runs on index entries, and only matching rows are read.
+    await db.schema.createIndex("clients_by_reseller").on("clients").columns(["reseller_id", "id", "search_text"]).execute();
     await db.schema
       .createTable("licenses")
       .addColumn("id", "text", (c) => c.primaryKey())

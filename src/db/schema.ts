@@ -62,6 +62,7 @@ export interface ClientsTable {
   name: string;
   site_url: string;
   site_norm: string;
+  search_text: string;
   status: "active" | "suspended";
   site_key_hash: string;
   site_key_prefix: string;
