@@ -131,3 +131,22 @@ describe.each(await dialectsUnderTest())("clients and plugin check-in (%s)", (di
     expect(unlicensed.body.clients.every((c: { license: unknown }) => c.license === null)).toBe(true);
   });
 });
+
+describe("check-in abuse", () => {
+  it("rate-limits one site key hammering check-in, without affecting other sites", async () => {
+    const w = await startWorld("sqlite");
+    try {
+      const a = await w.onboard();
+      const b = await w.onboard();
+      const statuses: number[] = [];
+      for (let i = 0; i < 60; i++) statuses.push((await w.checkIn(a.site_key)).status);
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      const limited = await w.checkIn(a.site_key);
+      expect(limited.status).toBe(429);
+      expect(limited.body.error.code).toBe("rate_limited");
+      expect((await w.checkIn(b.site_key)).status).toBe(200);
+    } finally {
+      await w.server.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { checkInBody } from "../../contracts/schemas.js";
 import { AppError } from "../../core/app-error.js";
 import { checkIn } from "../../core/check-in.js";
@@ -7,7 +7,13 @@ import { bearerToken } from "../plugins/auth.js";
 import { parse } from "../validate.js";
 
 export function pluginRoutes(app: FastifyInstance, { db, signer }: Deps): void {
-  app.post("/check-in", async (req) => {
+  // A plugin checks in about hourly; a site key hammering the endpoint (a loop, a leaked key) is slowed down per key.
+  const perSiteKey = {
+    max: 60,
+    timeWindow: "1 minute",
+    keyGenerator: (req: FastifyRequest) => req.headers.authorization ?? req.ip,
+  };
+  app.post("/check-in", { config: { rateLimit: perSiteKey } }, async (req) => {
     const siteKey = bearerToken(req);
     if (!siteKey) throw new AppError("unauthorized", "Send the site key as `Authorization: Bearer <site key>`.");
     return checkIn(db, signer, siteKey, parse(checkInBody, req.body));
