@@ -2,20 +2,15 @@ import type { Client } from "../contracts/types.js";
 import type { Db } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
 import type { ResellerContext } from "./context.js";
-import { newSecret, nowIso } from "./ids.js";
-import { loadClient } from "./views.js";
+import { newSecret } from "./ids.js";
+import { loadClient, writeClient } from "./views.js";
 
 /** Issues a new site key; the old one stops working at once (e.g. after a leak). The new key is shown once. */
 export function regenerateSiteKey(db: Db, ctx: ResellerContext, clientId: string): Promise<{ client: Client; site_key: string }> {
   return db.transaction().execute(async (trx) => {
     const before = await loadClient(trx, ctx.resellerId, clientId);
     const key = newSecret("site");
-    await trx
-      .updateTable("clients")
-      .set({ site_key_hash: key.hash, site_key_prefix: key.prefix, updated_at: nowIso() })
-      .where("id", "=", clientId)
-      .where("reseller_id", "=", ctx.resellerId)
-      .execute();
+    await writeClient(trx, ctx.resellerId, clientId, { site_key_hash: key.hash, site_key_prefix: key.prefix });
     await recordActivity(trx, {
       resellerId: ctx.resellerId,
       actor: ctx.actor,

@@ -2,8 +2,7 @@ import type { Client, ClientStatus } from "../contracts/types.js";
 import type { Db } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
 import type { ResellerContext } from "./context.js";
-import { nowIso } from "./ids.js";
-import { loadClient } from "./views.js";
+import { loadClient, writeClient } from "./views.js";
 
 /**
  * Suspend (a short pause: the license stays allocated, pool counts do not change, the plugin is told "suspended")
@@ -13,12 +12,7 @@ export function setClientStatus(db: Db, ctx: ResellerContext, clientId: string, 
   return db.transaction().execute(async (trx) => {
     const before = await loadClient(trx, ctx.resellerId, clientId);
     if (before.status === status) return before;
-    await trx
-      .updateTable("clients")
-      .set({ status, updated_at: nowIso() })
-      .where("id", "=", clientId)
-      .where("reseller_id", "=", ctx.resellerId)
-      .execute();
+    await writeClient(trx, ctx.resellerId, clientId, { status });
     await recordActivity(trx, {
       resellerId: ctx.resellerId,
       actor: ctx.actor,

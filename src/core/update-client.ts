@@ -3,10 +3,9 @@ import type { Client } from "../contracts/types.js";
 import type { Db } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
 import type { ResellerContext } from "./context.js";
-import { nowIso } from "./ids.js";
 import { insertOrConflict } from "./site-registration.js";
 import { normaliseSiteUrl, searchText } from "./site-url.js";
-import { loadClient } from "./views.js";
+import { loadClient, writeClient } from "./views.js";
 
 export function updateClient(db: Db, ctx: ResellerContext, clientId: string, input: UpdateClientBody): Promise<Client> {
   const site = input.site_url === undefined ? null : normaliseSiteUrl(input.site_url);
@@ -17,13 +16,7 @@ export function updateClient(db: Db, ctx: ResellerContext, clientId: string, inp
       ...(site ? { site_url: site.display, site_norm: site.key } : {}),
       search_text: searchText(input.name ?? before.name, site?.display ?? before.site_url),
     };
-    const write = () =>
-      trx
-        .updateTable("clients")
-        .set({ ...changes, updated_at: nowIso() })
-        .where("id", "=", clientId)
-        .where("reseller_id", "=", ctx.resellerId)
-        .execute();
+    const write = () => writeClient(trx, ctx.resellerId, clientId, changes);
     if (site) await insertOrConflict(trx, ctx.resellerId, site.key, write, clientId);
     else await write();
     await recordActivity(trx, {

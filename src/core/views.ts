@@ -1,6 +1,8 @@
+import type { Updateable } from "kysely";
 import type { Client, Pool } from "../contracts/types.js";
-import type { DbOrTx, PoolRow } from "../db/schema.js";
+import type { ClientsTable, DbOrTx, PoolRow } from "../db/schema.js";
 import { notFound } from "./app-error.js";
+import { nowIso } from "./ids.js";
 
 /** Row -> API shape mappers and the few reads many operations share. */
 export function poolView(p: PoolRow): Pool {
@@ -85,4 +87,19 @@ export async function loadPool(db: DbOrTx, resellerId: string, poolId: string): 
     .executeTakeFirst();
   if (!pool) throw notFound("pool");
   return pool;
+}
+
+/** Writes fields of one of the reseller's clients and stamps `updated_at`: the shared tail of every client edit. */
+export async function writeClient(
+  trx: DbOrTx,
+  resellerId: string,
+  clientId: string,
+  changes: Updateable<ClientsTable>,
+): Promise<void> {
+  await trx
+    .updateTable("clients")
+    .set({ ...changes, updated_at: nowIso() })
+    .where("id", "=", clientId)
+    .where("reseller_id", "=", resellerId)
+    .execute();
 }
