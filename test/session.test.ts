@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeReseller, makeSupport, startServer, type TestServer } from "./helpers/world.js";
+import { client, makeReseller, makeSupport, startServer, type TestServer } from "./helpers/world.js";
 
 const PASSWORD = "correct horse battery";
 
@@ -89,5 +89,27 @@ describe("dashboard sessions", () => {
     for (let i = 0; i < 12; i++)
       statuses.push((await b("POST", "/api/auth/login", { email: "guess@example.com", password: `guess-${i}` })).status);
     expect(statuses).toContain(429);
+  });
+});
+
+describe("API key rotation", () => {
+  it("issues a new key once; the old one stops working at once", async () => {
+    const server = await startServer("sqlite");
+    try {
+      const r = await makeReseller(server.db);
+      const old = client(server.url, r.api_key);
+      const rotated = await old("POST", "/api/v1/api-key/rotate");
+      expect(rotated.status).toBe(200);
+      expect(rotated.body.api_key).toMatch(/^lp_live_/);
+      expect(rotated.body.reseller.api_key_prefix).toBe(
+        rotated.body.api_key.slice(0, rotated.body.reseller.api_key_prefix.length),
+      );
+      expect((await old("GET", "/api/v1/me")).status).toBe(401);
+      const fresh = client(server.url, rotated.body.api_key);
+      expect((await fresh("GET", "/api/v1/me")).body.reseller.id).toBe(r.reseller.id);
+      expect((await fresh("GET", "/api/v1/activity?action=reseller.api_key_rotated")).body.activity).toHaveLength(1);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -13,7 +13,7 @@ import type { Db } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { resellerAuth, supportAuth } from "./plugins/auth.js";
 import { registerErrorHandling } from "./plugins/errors.js";
-import { activityRoutes } from "./routes/activity.js";
+import { accountRoutes } from "./routes/account.js";
 import { catalogRoutes } from "./routes/catalog.js";
 import { clientRoutes } from "./routes/clients.js";
 import { pluginRoutes } from "./routes/plugin.js";
@@ -67,7 +67,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       catalogRoutes(api, deps);
       poolRoutes(api, deps);
       clientRoutes(api, deps);
-      activityRoutes(api, deps);
+      accountRoutes(api, deps);
     },
     { prefix: "/api/v1" },
   );
