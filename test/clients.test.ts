@@ -114,6 +114,12 @@ describe.each(await dialectsUnderTest())("clients and plugin check-in (%s)", (di
     );
     const empty = await w.api("PATCH", `/api/v1/clients/${a.client.id}`, {});
     expect(empty.status).toBe(400);
+    // Saving unchanged values writes no audit row.
+    const updates = async () =>
+      (await w.api("GET", `/api/v1/activity?client_id=${a.client.id}&action=client.updated`)).body.activity.length;
+    const before = await updates();
+    expect((await w.api("PATCH", `/api/v1/clients/${a.client.id}`, { name: "Alpha Inc" })).status).toBe(200);
+    expect(await updates()).toBe(before);
   });
 
   it("searches and pages clients newest first", async () => {

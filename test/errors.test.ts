@@ -87,6 +87,16 @@ describe.each(await dialectsUnderTest())("errors and isolation between resellers
       ["GET", "/api/v1/clients?limit=201", undefined, "limit"],
       ["GET", "/api/v1/clients?cursor=garbage", undefined, "cursor"],
       ["GET", "/api/v1/activity?limit=-1", undefined, "limit"],
+      ["POST", "/api/v1/clients", { name: "A", site_url: "https://typo.example.com", poolid: pool }, "poolid"],
+      ["POST", "/api/v1/clients", { name: "A\u0000B", site_url: "https://nul.example.com" }, "name"],
+      ["POST", "/api/v1/clients", { name: "A", site_url: "https://nul.example.com/%00" }, "site_url"],
+      ["POST", "/api/v1/clients", { name: "A", site_url: `https://long.example.com/${"\u4e00".repeat(950)}` }, "site_url"],
+      ["POST", "/api/v1/purchases", { plan_id: "plan\u0000" }, "plan_id"],
+      ["GET", "/api/v1/clients?q=%00", undefined, "q"],
+      ["GET", "/api/v1/clients/%00", undefined, "id"],
+      ["GET", `/api/v1/clients/${"x".repeat(101)}`, undefined, "id"],
+      ["GET", `/api/v1/clients/${"x".repeat(600)}`, undefined, "url"],
+      ["GET", "/api/v1/clients/%ZZ", undefined, "url"],
     ];
     for (const [method, path, body, field] of cases) {
       const r = await w.api(method, path, body);
@@ -127,5 +137,14 @@ describe.each(await dialectsUnderTest())("errors and isolation between resellers
     expect(text.status).toBe(400);
     const empty = await raw("");
     expect(empty.status).toBe(400);
+    // Unauthenticated inputs that reach the database are covered too.
+    const login = await fetch(`${w.server.url}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "\u0000", password: "x" }),
+    });
+    expect(login.status).toBe(400);
+    const { site_key } = await w.onboard();
+    expect((await w.checkIn(site_key, { plugin_version: "1\u00002" })).status).toBe(400);
   });
 });

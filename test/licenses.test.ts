@@ -110,6 +110,12 @@ describe.each(await dialectsUnderTest())("plans, pools and licenses (%s)", (dial
     expect((await w.api("GET", `/api/v1/pools/${premium}`)).body.pool.used).toBe(0);
     expect((await w.api("GET", `/api/v1/pools/${business}`)).body.pool.used).toBe(1);
 
+    // The reissue shows in the history of both pools: the one it left and the one it joined.
+    for (const p of [premium, business]) {
+      const log = (await w.api("GET", `/api/v1/activity?pool_id=${p}&action=license.reissued`)).body.activity;
+      expect(log, p).toHaveLength(1);
+      expect(log[0]).toMatchObject({ before: { pool_id: premium }, after: { pool_id: business } });
+    }
     const same = await w.api("POST", `/api/v1/clients/${client.id}/license/reissue`, { pool_id: business });
     expect(same.body.error.code).toBe("same_pool");
 

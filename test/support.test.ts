@@ -45,7 +45,7 @@ describe.each(await dialectsUnderTest())("support console API and pool-size requ
     const log = (await w.api("GET", `/api/v1/activity?pool_id=${pool}&action=pool.adjusted`)).body.activity;
     expect(log).toHaveLength(2);
     expect(log[0]).toMatchObject({ before: { total: 8 }, after: { total: 2, reason: "churn" } });
-    expect(log[0].actor).toMatch(/^support-token /);
+    expect(log[0].actor).toBe('support token "test"');
   });
 
   it("approves a reseller's pool-size request, applying it", async () => {
@@ -85,6 +85,24 @@ describe.each(await dialectsUnderTest())("support console API and pool-size requ
     expect(r.body.error.code).toBe("pool_below_used");
     const list = await w.supportApi("GET", "/api/support/v1/pool-requests?status=pending");
     expect(list.body.pool_requests.map((x: { id: string }) => x.id)).toContain(filed.body.pool_request.id);
+  });
+
+  it("refuses to approve a request the pool has outgrown since it was filed", async () => {
+    const pool = await w.purchase("plan_premium_5");
+    const filed = await w.api("POST", "/api/v1/pool-requests", { pool_id: pool, requested_total: 8, note: "" });
+    await w.supportApi("POST", `/api/support/v1/pools/${pool}/adjust`, { total: 50, reason: "big deal" });
+    const r = await w.supportApi("POST", `/api/support/v1/pool-requests/${filed.body.pool_request.id}/approve`);
+    expect(r.status).toBe(409);
+    expect(r.body.error).toMatchObject({ code: "pool_request_stale", details: { current_total: 50, requested_total: 8 } });
+    expect((await w.api("GET", `/api/v1/pools/${pool}`)).body.pool.total).toBe(50);
+    expect((await w.supportApi("POST", `/api/support/v1/pool-requests/${filed.body.pool_request.id}/decline`)).status).toBe(200);
+  });
+
+  it("logs nothing for an adjustment to the size a pool already has", async () => {
+    const pool = await w.purchase("plan_premium_5");
+    const r = await w.supportApi("POST", `/api/support/v1/pools/${pool}/adjust`, { total: 5, reason: "no-op" });
+    expect(r.body.pool.total).toBe(5);
+    expect((await w.api("GET", `/api/v1/activity?pool_id=${pool}&action=pool.adjusted`)).body.activity).toHaveLength(0);
   });
 
   it("refuses pool requests for foreign pools and silly sizes", async () => {

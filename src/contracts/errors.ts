@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   pool_below_used: 409,
   same_pool: 409,
   pool_request_not_pending: 409,
+  pool_request_stale: 409,
   client_suspended: 409,
   client_not_suspended: 409,
   payload_too_large: 413,

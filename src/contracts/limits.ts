@@ -1,6 +1,7 @@
 /** Shared limits: the server validates with them and the dashboard's forms use the same numbers. */
 export const NAME_MAX = 200;
-export const SITE_URL_MAX = 2048;
+/** A site URL is an origin plus an optional install path: 500 characters is generous and keeps index keys small. */
+export const SITE_URL_MAX = 500;
 export const NOTE_MAX = 1000;
 export const REASON_MAX = 1000;
 export const PAGE_DEFAULT = 50;

@@ -1,30 +1,35 @@
 import { z } from "zod";
 import { NAME_MAX, NOTE_MAX, PAGE_DEFAULT, PAGE_MAX, PASSWORD_MAX, POOL_TOTAL_MAX, REASON_MAX, SITE_URL_MAX } from "./limits.js";
 
-/** Request schemas: routes validate with these; the dashboard's forms reuse the limits. */
+/** Request schemas: routes validate with these; the dashboard's forms reuse the limits. Bodies are strict: an unknown
+ * field (a typo like `poolid`) is a validation error rather than silently ignored. Query strings stay lenient. */
 const id = z.string().trim().min(1, "is required").max(100);
 const name = z.string().trim().min(1, "must not be empty").max(NAME_MAX, `must be at most ${NAME_MAX} characters`);
 const siteUrl = z.string().trim().min(1, "must not be empty").max(SITE_URL_MAX);
 const total = z.number().int("must be a whole number").min(0, "must not be negative").max(POOL_TOTAL_MAX);
 
-export const purchaseBody = z.object({ plan_id: id });
-export const allocateBody = z.object({ client_id: id });
-export const createClientBody = z.object({ name, site_url: siteUrl, pool_id: id.nullish() });
+export const purchaseBody = z.strictObject({ plan_id: id });
+export const allocateBody = z.strictObject({ client_id: id });
+export const createClientBody = z.strictObject({ name, site_url: siteUrl, pool_id: id.nullish() });
 export const updateClientBody = z
-  .object({ name: name.optional(), site_url: siteUrl.optional() })
+  .strictObject({ name: name.optional(), site_url: siteUrl.optional() })
   .refine((b) => b.name !== undefined || b.site_url !== undefined, { message: "name or site_url is required", path: ["name"] });
-export const reissueBody = z.object({ pool_id: id });
-export const poolRequestBody = z.object({
+export const reissueBody = z.strictObject({ pool_id: id });
+export const poolRequestBody = z.strictObject({
   pool_id: id,
   requested_total: total.min(1, "must be at least 1"),
   note: z.string().trim().max(NOTE_MAX).default(""),
 });
-export const adjustPoolBody = z.object({ total, reason: z.string().trim().min(1, "a reason is required").max(REASON_MAX) });
-export const decideRequestBody = z.object({ reason: z.string().trim().max(REASON_MAX).optional() }).default({});
+export const adjustPoolBody = z.strictObject({ total, reason: z.string().trim().min(1, "a reason is required").max(REASON_MAX) });
+export const decideRequestBody = z.strictObject({ reason: z.string().trim().max(REASON_MAX).optional() }).default({});
 export const checkInBody = z
+  // Lenient on purpose: plugins in the field may send extra telemetry fields that a newer server will understand.
   .object({ site_url: siteUrl.optional(), plugin_version: z.string().trim().max(50).optional() })
   .default({});
-export const loginBody = z.object({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(PASSWORD_MAX) });
+export const loginBody = z.strictObject({
+  email: z.string().trim().min(1).max(320),
+  password: z.string().min(1).max(PASSWORD_MAX),
+});
 
 export const idParam = z.object({ id });
 export const pageQuery = z.object({

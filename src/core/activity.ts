@@ -9,6 +9,7 @@ export interface ActivityInput {
   subjectId: string;
   clientId?: string | null;
   poolId?: string | null;
+  otherPoolId?: string | null;
   before?: unknown;
   after?: unknown;
 }
@@ -26,6 +27,7 @@ export async function recordActivity(trx: DbOrTx, a: ActivityInput): Promise<voi
       subject_id: a.subjectId,
       client_id: a.clientId ?? null,
       pool_id: a.poolId ?? null,
+      other_pool_id: a.otherPoolId ?? null,
       before_json: a.before === undefined ? null : JSON.stringify(a.before),
       after_json: a.after === undefined ? null : JSON.stringify(a.after),
       created_at: nowIso(),

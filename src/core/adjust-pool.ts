@@ -19,6 +19,7 @@ export async function adjustPoolInTransaction(
 ): Promise<Pool> {
   const before = await trx.selectFrom("pools").selectAll().where("id", "=", poolId).executeTakeFirst();
   if (!before) throw notFound("pool");
+  if (before.total === total) return poolView(before); // no change, no audit row
   // Conditional write: a client allocated between the read above and this update still cannot be stranded.
   const after = await trx
     .updateTable("pools")

@@ -1,11 +1,12 @@
 import type { License } from "../contracts/types.js";
-import { isUniqueViolation } from "../db/connect.js";
+import { isForeignKeyViolation, isUniqueViolation } from "../db/connect.js";
 import type { Db, DbOrTx } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
 import { AppError, notFound } from "./app-error.js";
 import type { ResellerContext } from "./context.js";
 import { newId, nowIso } from "./ids.js";
 import { takeSlot } from "./pool-slots.js";
+import { lockClient } from "./views.js";
 
 export function allocateLicense(db: Db, ctx: ResellerContext, poolId: string, clientId: string): Promise<License> {
   return db.transaction().execute((trx) => allocateInTransaction(trx, ctx, poolId, clientId));
@@ -18,6 +19,7 @@ export async function allocateInTransaction(
   poolId: string,
   clientId: string,
 ): Promise<License> {
+  await lockClient(trx, ctx.resellerId, clientId);
   const client = await trx
     .selectFrom("clients")
     .leftJoin("licenses", "licenses.client_id", "clients.id")
@@ -44,6 +46,7 @@ export async function allocateInTransaction(
   } catch (err) {
     // A concurrent request licensed this client first; the unique index on client_id caught it. Our slot rolls back.
     if (isUniqueViolation(err)) throw alreadyLicensed(clientId, null);
+    if (isForeignKeyViolation(err)) throw notFound("client");
     throw err;
   }
   await recordActivity(trx, {

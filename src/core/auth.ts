@@ -22,11 +22,12 @@ export async function authenticateApiKey(db: Db, key: string): Promise<ResellerC
 export async function authenticateSupportToken(db: Db, token: string): Promise<SupportContext> {
   const t = await db
     .selectFrom("support_tokens")
-    .select(["token_prefix"])
+    .select(["label"])
     .where("token_hash", "=", hashSecret(token))
     .executeTakeFirst();
   if (!t) throw unauthorized();
-  return { actor: `support-token ${t.token_prefix}` };
+  // The label, not the token prefix: resellers see this actor in their activity log.
+  return { actor: `support token "${t.label}"` };
 }
 
 /** A dummy hash so a login for an unknown email costs as much as a wrong password (no user enumeration by timing). */

@@ -11,7 +11,7 @@ export async function listClients(
   resellerId: string,
   query: ClientsQuery,
 ): Promise<{ items: Client[]; next_cursor: string | null }> {
-  const after = decodeCursor(query.cursor);
+  const after = decodeCursor(query.cursor, "cli");
   let q = clientsWithLicense(db)
     .where("clients.reseller_id", "=", resellerId)
     .orderBy("clients.id", "desc")

@@ -17,7 +17,7 @@ export async function getPoolWithHolders(
   page: PageQuery,
 ): Promise<{ pool: Pool; clients: PoolHolder[]; next_cursor: string | null }> {
   const pool = await loadPool(db, resellerId, poolId);
-  const after = decodeCursor(page.cursor);
+  const after = decodeCursor(page.cursor, "lic");
   let q = db
     .selectFrom("licenses")
     .innerJoin("clients", "clients.id", "licenses.client_id")

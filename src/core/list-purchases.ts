@@ -8,7 +8,7 @@ export async function listPurchases(
   resellerId: string,
   page: PageQuery,
 ): Promise<{ items: Purchase[]; next_cursor: string | null }> {
-  const after = decodeCursor(page.cursor);
+  const after = decodeCursor(page.cursor, "pur");
   let q = db
     .selectFrom("purchases")
     .innerJoin("plans", "plans.id", "purchases.plan_id")

@@ -11,7 +11,7 @@ export async function listResellers(
   db: DbOrTx,
   page: PageQuery,
 ): Promise<{ items: ResellerOverview[]; next_cursor: string | null }> {
-  const after = decodeCursor(page.cursor);
+  const after = decodeCursor(page.cursor, "res");
   let q = db
     .selectFrom("resellers")
     .select(["id", "name", "email", "api_key_prefix", "created_at"])

@@ -3,11 +3,12 @@ import type { Db } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
 import type { ResellerContext } from "./context.js";
 import { returnSlot } from "./pool-slots.js";
-import { loadClient, poolView } from "./views.js";
+import { loadClient, lockClient, poolView } from "./views.js";
 
 /** Deletes a client; its slot (if any) returns to its pool in the same transaction. The audit trail keeps its history. */
 export function offboardClient(db: Db, ctx: ResellerContext, clientId: string): Promise<{ client: Client; pool: Pool | null }> {
   return db.transaction().execute(async (trx) => {
+    await lockClient(trx, ctx.resellerId, clientId);
     const client = await loadClient(trx, ctx.resellerId, clientId);
     const removed = await trx.deleteFrom("licenses").where("client_id", "=", clientId).returning(["pool_id"]).executeTakeFirst();
     const pool = removed ? await returnSlot(trx, removed.pool_id) : null;

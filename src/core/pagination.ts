@@ -3,10 +3,11 @@ import { invalid } from "./app-error.js";
 /** Cursors are opaque to callers; inside they are the last id of the page (ids sort by creation time). */
 export const encodeCursor = (id: string) => Buffer.from(id, "utf8").toString("base64url");
 
-export function decodeCursor(cursor: string | undefined): string | null {
+/** `prefix` is the id prefix of the list being paged, so a cursor from another list is refused, not misread. */
+export function decodeCursor(cursor: string | undefined, prefix: string): string | null {
   if (!cursor) return null;
   const id = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^[a-z]+_[0-9a-z]{26}$/.test(id)) throw invalid("cursor", "is not a cursor this API gave out");
+  if (!new RegExp(`^${prefix}_[0-9a-z]{26}$`).test(id)) throw invalid("cursor", "is not a cursor this list gave out");
   return id;
 }
 

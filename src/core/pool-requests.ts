@@ -55,7 +55,7 @@ export async function listPoolRequests(
   db: DbOrTx,
   filter: { resellerId?: string; status?: PoolRequest["status"]; limit: number; cursor?: string },
 ): Promise<{ items: PoolRequest[]; next_cursor: string | null }> {
-  const after = decodeCursor(filter.cursor);
+  const after = decodeCursor(filter.cursor, "preq");
   let q = db
     .selectFrom("pool_requests")
     .selectAll()
@@ -89,6 +89,22 @@ export function decidePoolRequest(
       .executeTakeFirst();
     if (!decided)
       throw new AppError("pool_request_not_pending", `This request was already ${request.status}.`, { status: request.status });
+    if (decision === "approved") {
+      // The request asked for an absolute size given the pool as it was; if support resized it since, applying the
+      // old number could shrink it unexpectedly. Support declines it and the reseller files a fresh one.
+      const pool = await trx.selectFrom("pools").select("total").where("id", "=", request.pool_id).executeTakeFirstOrThrow();
+      if (pool.total !== request.current_total) {
+        throw new AppError(
+          "pool_request_stale",
+          `The pool was resized to ${pool.total} since this request (filed at ${request.current_total}); decline it instead.`,
+          {
+            current_total: pool.total,
+            filed_at_total: request.current_total,
+            requested_total: request.requested_total,
+          },
+        );
+      }
+    }
     const pool =
       decision === "approved"
         ? await adjustPoolInTransaction(trx, ctx, request.pool_id, request.requested_total, reason || `pool request ${requestId}`)

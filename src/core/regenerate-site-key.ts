@@ -3,11 +3,12 @@ import type { Db } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
 import type { ResellerContext } from "./context.js";
 import { newSecret } from "./ids.js";
-import { loadClient, writeClient } from "./views.js";
+import { loadClient, lockClient, writeClient } from "./views.js";
 
 /** Issues a new site key; the old one stops working at once (e.g. after a leak). The new key is shown once. */
 export function regenerateSiteKey(db: Db, ctx: ResellerContext, clientId: string): Promise<{ client: Client; site_key: string }> {
   return db.transaction().execute(async (trx) => {
+    await lockClient(trx, ctx.resellerId, clientId);
     const before = await loadClient(trx, ctx.resellerId, clientId);
     const key = newSecret("site");
     await writeClient(trx, ctx.resellerId, clientId, { site_key_hash: key.hash, site_key_prefix: key.prefix });

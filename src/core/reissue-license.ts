@@ -5,7 +5,7 @@ import { AppError } from "./app-error.js";
 import type { ResellerContext } from "./context.js";
 import { newId, nowIso } from "./ids.js";
 import { returnSlot, takeSlot } from "./pool-slots.js";
-import { loadClient } from "./views.js";
+import { loadClient, lockClient } from "./views.js";
 
 /**
  * Moves a client's license to a slot of another pool (usually another license type). All or nothing: the new slot
@@ -18,6 +18,7 @@ export function reissueLicense(
   targetPoolId: string,
 ): Promise<{ client: Client; license: License }> {
   return db.transaction().execute(async (trx) => {
+    await lockClient(trx, ctx.resellerId, clientId);
     const before = await loadClient(trx, ctx.resellerId, clientId);
     if (!before.license)
       throw new AppError("client_not_licensed", "This client holds no license to reissue; allocate one instead.", {
@@ -65,6 +66,7 @@ export function reissueLicense(
       subjectId: clientId,
       clientId,
       poolId: target.id,
+      otherPoolId: before.license.pool_id,
       before: before.license,
       after: license,
     });

@@ -2,7 +2,7 @@ import type { Client, ClientStatus } from "../contracts/types.js";
 import type { Db } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
 import type { ResellerContext } from "./context.js";
-import { loadClient, writeClient } from "./views.js";
+import { loadClient, lockClient, writeClient } from "./views.js";
 
 /**
  * Suspend (a short pause: the license stays allocated, pool counts do not change, the plugin is told "suspended")
@@ -10,6 +10,7 @@ import { loadClient, writeClient } from "./views.js";
  */
 export function setClientStatus(db: Db, ctx: ResellerContext, clientId: string, status: ClientStatus): Promise<Client> {
   return db.transaction().execute(async (trx) => {
+    await lockClient(trx, ctx.resellerId, clientId);
     const before = await loadClient(trx, ctx.resellerId, clientId);
     if (before.status === status) return before;
     await writeClient(trx, ctx.resellerId, clientId, { status });

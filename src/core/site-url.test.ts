@@ -32,6 +32,13 @@ describe("normaliseSiteUrl", () => {
     expect(key(a)).not.toBe(key(b));
   });
 
+  it("accepts IP literals, localhost with a port, and long ordinary names", () => {
+    expect(key("http://192.168.10.5:8080/wp")).toBe("192.168.10.5:8080/wp");
+    expect(key("http://[2001:db8::1]/")).toBe("[2001:db8::1]");
+    expect(key("http://localhost:8888")).toBe("localhost:8888");
+    expect(key(`https://${"a".repeat(63)}.example.co.uk`)).toBe(`${"a".repeat(63)}.example.co.uk`);
+  });
+
   it("tidies what it shows but keeps the scheme and path the reseller gave", () => {
     expect(normaliseSiteUrl("HTTPS://WWW.Example.COM:443/Shop/").display).toBe("https://www.example.com/Shop");
     expect(normaliseSiteUrl("http://bücher.de").display).toBe("http://xn--bcher-kva.de");
@@ -48,6 +55,14 @@ describe("normaliseSiteUrl", () => {
     "https://example.com/?p=1",
     "https://example.com/#x",
     `https://${"a".repeat(2100)}.com`,
+    "http://*.example.com",
+    "http://.example.com",
+    "http://www..example.com",
+    "https://example.com:0",
+    "https://x.example/%00",
+    "https://-bad-.example.com",
+    "https://example.com/ok\tno",
+    `https://example.com/${"\u4e00".repeat(60)}`,
   ])("rejects %s as a validation error on site_url", (bad) => {
     try {
       normaliseSiteUrl(bad);

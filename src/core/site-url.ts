@@ -2,11 +2,15 @@ import { SITE_URL_MAX } from "../contracts/limits.js";
 import { invalid } from "./app-error.js";
 
 export interface NormalisedSite {
-  /** The URL as the reseller typed it, tidied (lower-case host, no default port): what we show. */
+  /** The URL as the reseller typed it, tidied (lower-case punycode host, no default port, no trailing slash): what we show. */
   display: string;
-  /** The comparison key: host without `www.`, non-default port, path without trailing slash, all lower case. */
+  /** The comparison key: host without `www.`, non-default port, decoded path without trailing slash, all lower case. */
   key: string;
 }
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
  * Compares sites the way a person would: scheme, `www.`, letter case, a trailing slash, default ports and
@@ -14,27 +18,37 @@ export interface NormalisedSite {
  */
 export function normaliseSiteUrl(input: string, field = "site_url"): NormalisedSite {
   const raw = input.trim();
-  if (raw.length === 0 || raw.length > SITE_URL_MAX) throw invalid(field, "must be a URL like https://example.com");
+  const fail = (why: string) => invalid(field, why);
+  if (raw.length === 0) throw fail("must be a URL like https://example.com");
+  // Checked before parsing: the URL parser silently drops tabs and newlines.
+  if (CONTROL.test(raw)) throw fail("must not contain control characters");
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw invalid(field, "must be a URL like https://example.com");
+    throw fail("must be a URL like https://example.com");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw invalid(field, "must start with http:// or https://");
-  // WHATWG URL already lower-cases the host, converts IDN to punycode and drops default ports.
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw fail("must start with http:// or https://");
+  if (url.username || url.password) throw fail("must not contain a user name or password");
+  if (url.search || url.hash) throw fail("must not carry a query string or fragment");
+  // WHATWG URL already lower-cases the host, converts IDN to punycode and drops the scheme's default port.
   const host = url.hostname.replace(/\.$/, "");
-  if (!host || url.username || url.password) throw invalid(field, "must have a host and no credentials");
-  if (!host.includes(".") && host !== "localhost" && !host.startsWith("[")) throw invalid(field, "must have a full host name");
-  if (url.search || url.hash) throw invalid(field, "must not carry a query string or fragment");
+  if (!isValidHost(host)) throw fail("must have a valid host name, like example.com");
+  if (url.port === "0") throw fail("must not use port 0");
   const path = safeDecode(url.pathname).replace(/\/+$/, "");
+  if (CONTROL.test(path)) throw fail("must not contain control characters");
   // The scheme is ignored, so either scheme's default port counts as no port at all.
-  const port = url.port && url.port !== "80" && url.port !== "443" ? `:${url.port}` : "";
-  const bareHost = host.replace(/^www\./, "");
-  return {
-    display: `${url.protocol}//${host}${url.port ? `:${url.port}` : ""}${url.pathname.replace(/\/+$/, "")}`,
-    key: `${bareHost}${port}${path.toLowerCase()}`,
-  };
+  const keyPort = url.port && url.port !== "80" && url.port !== "443" ? `:${url.port}` : "";
+  const display = `${url.protocol}//${host}${url.port ? `:${url.port}` : ""}${url.pathname.replace(/\/+$/, "")}`;
+  if (display.length > SITE_URL_MAX) throw fail(`must be at most ${SITE_URL_MAX} characters once encoded`);
+  return { display, key: `${host.replace(/^www\./, "")}${keyPort}${path.toLowerCase()}` };
+}
+
+function isValidHost(host: string): boolean {
+  if (host.startsWith("[")) return true; // an IPv6 literal, already validated by URL
+  if (IPV4.test(host) || host === "localhost") return true;
+  const labels = host.split(".");
+  return labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels.at(-1) ?? "");
 }
 
 function safeDecode(path: string): string {

@@ -5,12 +5,15 @@ import { recordActivity } from "./activity.js";
 import type { ResellerContext } from "./context.js";
 import { insertOrConflict } from "./site-registration.js";
 import { normaliseSiteUrl, searchText } from "./site-url.js";
-import { loadClient, writeClient } from "./views.js";
+import { loadClient, lockClient, writeClient } from "./views.js";
 
 export function updateClient(db: Db, ctx: ResellerContext, clientId: string, input: UpdateClientBody): Promise<Client> {
   const site = input.site_url === undefined ? null : normaliseSiteUrl(input.site_url);
   return db.transaction().execute(async (trx) => {
+    await lockClient(trx, ctx.resellerId, clientId);
     const before = await loadClient(trx, ctx.resellerId, clientId);
+    // Saving what is already there changes nothing, so it writes nothing and logs nothing.
+    if ((input.name ?? before.name) === before.name && (site?.display ?? before.site_url) === before.site_url) return before;
     const changes = {
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(site ? { site_url: site.display, site_norm: site.key } : {}),

@@ -103,3 +103,19 @@ export async function writeClient(
     .where("reseller_id", "=", resellerId)
     .execute();
 }
+
+/**
+ * Locks one of the reseller's clients for the rest of the transaction with a no-op write (a row lock in PostgreSQL;
+ * in SQLite the transaction already holds the write lock). Every operation on a client starts here, so an offboard can
+ * never slip between another request's read of the client and its license write, and racing suspends log once.
+ */
+export async function lockClient(trx: DbOrTx, resellerId: string, clientId: string): Promise<void> {
+  const locked = await trx
+    .updateTable("clients")
+    .set((eb) => ({ status: eb.ref("status") }))
+    .where("id", "=", clientId)
+    .where("reseller_id", "=", resellerId)
+    .returning("id")
+    .executeTakeFirst();
+  if (!locked) throw notFound("client");
+}

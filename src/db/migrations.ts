@@ -126,6 +126,8 @@ const initial: Migration = {
       .addColumn("subject_id", "text", (c) => c.notNull())
       .addColumn("client_id", "text")
       .addColumn("pool_id", "text")
+      // A second pool the change touched (the pool a reissued license left), so ?pool_id= finds it from both sides.
+      .addColumn("other_pool_id", "text")
       .addColumn("before_json", "text")
       .addColumn("after_json", "text")
       .addColumn("created_at", "text", (c) => c.notNull())
@@ -133,6 +135,11 @@ const initial: Migration = {
     await db.schema.createIndex("activity_by_reseller").on("activity").columns(["reseller_id", "id"]).execute();
     await db.schema.createIndex("activity_by_client").on("activity").columns(["reseller_id", "client_id", "id"]).execute();
     await db.schema.createIndex("activity_by_pool").on("activity").columns(["reseller_id", "pool_id", "id"]).execute();
+    await db.schema
+      .createIndex("activity_by_other_pool")
+      .on("activity")
+      .columns(["reseller_id", "other_pool_id", "id"])
+      .execute();
     await db.schema.createIndex("activity_by_action").on("activity").columns(["reseller_id", "action", "id"]).execute();
     await db.schema
       .createTable("signing_keys")

@@ -100,6 +100,7 @@ export interface ActivityTable {
   subject_id: string;
   client_id: string | null;
   pool_id: string | null;
+  other_pool_id: string | null;
   before_json: string | null;
   after_json: string | null;
   created_at: string;

@@ -5,7 +5,7 @@ import cookie from "@fastify/cookie";
 import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { ErrorBody } from "../contracts/errors.js";
 import { AppError } from "../core/app-error.js";
 import { loadSigner } from "../core/signing.js";
@@ -39,7 +39,21 @@ function packageRoot(): string {
 const defaultWebRoot = join(packageRoot(), "dist/web");
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, trustProxy: opts.trustProxy ?? false, bodyLimit: 64 * 1024 });
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    // Trust exactly one proxy hop: the client address is the one our proxy saw, not whatever the client put in
+    // X-Forwarded-For (which would let anyone dodge the sign-in rate limit).
+    trustProxy: opts.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
+    bodyLimit: 64 * 1024,
+    // Long enough that ids fail our own validation (max 100) with a named field instead of the router's 414.
+    routerOptions: { maxParamLength: 500 },
+    // Bad URLs (broken percent-encoding, over-long params) answer in the API's error shape too.
+    frameworkErrors: (err, _req, reply: FastifyReply) => {
+      reply.status(400).send({
+        error: { code: "validation_error", message: `url: ${err.message}`, details: { field: "url" } },
+      } satisfies ErrorBody);
+    },
+  });
   const deps: Deps = { db: opts.db, signer: await loadSigner(opts.db), secureCookies: opts.trustProxy ?? false };
 
   registerErrorHandling(app);

@@ -1,18 +1,38 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
-import { type Dialect, SqliteDialect } from "kysely";
+import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, SqliteDialect, SqliteDriver } from "kysely";
+
+/**
+ * `BEGIN IMMEDIATE` instead of Kysely's plain `BEGIN`: a deferred transaction that reads first and writes later must
+ * upgrade its lock, and when another process (a second server, the CLI) holds the write lock SQLite fails that upgrade at
+ * once with SQLITE_BUSY instead of waiting. Taking the write lock up front lets busy_timeout queue writers instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw("begin immediate"));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: SQLite.Database) {
+    super({ database });
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
 
 export function sqliteDialect(file: string): Dialect {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
-  // WAL lets readers (the CLI, a second server) work while the server writes; the busy timeout makes
-  // concurrent writers from other processes wait instead of failing; SQLite leaves FK checks off unless asked.
+  // WAL lets readers work while a writer commits; busy_timeout makes writers from other processes wait their turn;
+  // SQLite leaves foreign keys unenforced unless asked.
   database.pragma("journal_mode = WAL");
   database.pragma("busy_timeout = 5000");
   database.pragma("foreign_keys = ON");
   database.pragma("synchronous = NORMAL");
-  return new SqliteDialect({ database });
+  return new ImmediateSqliteDialect(database);
 }
 
 export function isSqliteUniqueViolation(err: unknown): boolean {
