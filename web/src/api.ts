@@ -85,7 +85,8 @@ export async function request<T>(method: string, path: string, body?: unknown, s
   return parsed as T;
 }
 
-export const get = <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>("GET", withQuery(path, query), undefined, signal);
+export const get = <T>(path: string, query?: Query, signal?: AbortSignal) =>
+  request<T>("GET", withQuery(path, query), undefined, signal);
 export const post = <T>(path: string, body?: unknown) => request<T>("POST", path, body ?? {});
 export const patch = <T>(path: string, body: unknown) => request<T>("PATCH", path, body);
 export const del = <T>(path: string) => request<T>("DELETE", path);

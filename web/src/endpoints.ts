@@ -45,7 +45,8 @@ export const pools = {
     post<{ license: License }>(`${v1}/pools/${encodeURIComponent(poolId)}/allocations`, { client_id: clientId }),
   requestChange: (poolId: string, requestedTotal: number, note: string) =>
     post<{ pool_request: PoolRequest }>(`${v1}/pool-requests`, { pool_id: poolId, requested_total: requestedTotal, note }),
-  requests: (status?: PoolRequest["status"]) => get<{ pool_requests: PoolRequest[] } & Paged>(`${v1}/pool-requests`, { status, limit: 200 }),
+  requests: (status?: PoolRequest["status"]) =>
+    get<{ pool_requests: PoolRequest[] } & Paged>(`${v1}/pool-requests`, { status, limit: 200 }),
 };
 
 export interface ClientFilter {
@@ -60,13 +61,15 @@ export interface ClientFilter {
 const clientPath = (id: string, rest = "") => `${v1}/clients/${encodeURIComponent(id)}${rest}`;
 
 export const clients = {
-  list: (filter: ClientFilter = {}, signal?: AbortSignal) => get<{ clients: Client[] } & Paged>(`${v1}/clients`, { ...filter }, signal),
+  list: (filter: ClientFilter = {}, signal?: AbortSignal) =>
+    get<{ clients: Client[] } & Paged>(`${v1}/clients`, { ...filter }, signal),
   get: (id: string) => get<{ client: Client }>(clientPath(id)),
   create: (body: { name: string; site_url: string; pool_id: string | null }) =>
     post<{ client: Client; site_key: string; license: License | null }>(`${v1}/clients`, body),
   update: (id: string, body: { name?: string; site_url?: string }) => patch<{ client: Client }>(clientPath(id), body),
   revoke: (id: string) => del<{ client: Client; pool: Pool }>(clientPath(id, "/license")),
-  reissue: (id: string, poolId: string) => post<{ client: Client; license: License }>(clientPath(id, "/license/reissue"), { pool_id: poolId }),
+  reissue: (id: string, poolId: string) =>
+    post<{ client: Client; license: License }>(clientPath(id, "/license/reissue"), { pool_id: poolId }),
   suspend: (id: string) => post<{ client: Client }>(clientPath(id, "/suspend")),
   resume: (id: string) => post<{ client: Client }>(clientPath(id, "/resume")),
   regenerateKey: (id: string) => post<{ client: Client; site_key: string }>(clientPath(id, "/site-key")),
@@ -89,9 +92,13 @@ export const supportApi = {
   resellers: (cursor?: string) => get<{ resellers: ResellerOverview[] } & Paged>(`${support}/resellers`, { limit: 50, cursor }),
   adjustPool: (poolId: string, total: number, reason: string) =>
     post<{ pool: Pool }>(`${support}/pools/${encodeURIComponent(poolId)}/adjust`, { total, reason }),
-  requests: (status?: PoolRequest["status"]) => get<{ pool_requests: PoolRequest[] } & Paged>(`${support}/pool-requests`, { status, limit: 100 }),
+  requests: (status?: PoolRequest["status"]) =>
+    get<{ pool_requests: PoolRequest[] } & Paged>(`${support}/pool-requests`, { status, limit: 100 }),
   decide: (requestId: string, decision: "approve" | "decline", reason?: string) =>
-    post<{ pool_request: PoolRequest; pool: Pool | null }>(`${support}/pool-requests/${encodeURIComponent(requestId)}/${decision}`, {
-      ...(reason ? { reason } : {}),
-    }),
+    post<{ pool_request: PoolRequest; pool: Pool | null }>(
+      `${support}/pool-requests/${encodeURIComponent(requestId)}/${decision}`,
+      {
+        ...(reason ? { reason } : {}),
+      },
+    ),
 };

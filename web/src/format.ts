@@ -4,7 +4,13 @@ import type { Pool, PoolSource } from "../../src/contracts/types.js";
 /** Display helpers: words, dates and money the way a reseller reads them. */
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" });
-const dateTimeFmt = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric", hour: "numeric", minute: "2-digit" });
+const dateTimeFmt = new Intl.DateTimeFormat(undefined, {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+});
 const relFmt = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
 const moneyFmt = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 const moneyWholeFmt = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 0 });

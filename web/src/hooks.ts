@@ -16,7 +16,11 @@ export function useAsync<T>(load: () => Promise<T>, key: string): AsyncState<T> 
   const loadRef = useRef(load);
   loadRef.current = load;
   const [nonce, setNonce] = useState(0);
-  const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: true });
+  const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({
+    data: null,
+    error: null,
+    loading: true,
+  });
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: key and nonce are the triggers; load is read through a ref.
   useEffect(() => {
@@ -49,7 +53,10 @@ export interface PagedState<T> {
 }
 
 /** A cursor-paginated list: the first page when `key` changes, further pages appended by loadMore(). */
-export function usePaged<T>(loadPage: (cursor?: string) => Promise<{ items: T[]; next_cursor: string | null }>, key: string): PagedState<T> {
+export function usePaged<T>(
+  loadPage: (cursor?: string) => Promise<{ items: T[]; next_cursor: string | null }>,
+  key: string,
+): PagedState<T> {
   const loadRef = useRef(loadPage);
   loadRef.current = loadPage;
   const generation = useRef(0);
@@ -70,7 +77,14 @@ export function usePaged<T>(loadPage: (cursor?: string) => Promise<{ items: T[];
     loadRef.current().then(
       (page) =>
         gen === generation.current &&
-        setState({ items: page.items, nextCursor: page.next_cursor, loading: false, loadingMore: false, error: null, loaded: true }),
+        setState({
+          items: page.items,
+          nextCursor: page.next_cursor,
+          loading: false,
+          loadingMore: false,
+          error: null,
+          loaded: true,
+        }),
       (error: unknown) => gen === generation.current && setState((s) => ({ ...s, loading: false, error })),
     );
   }, [key, nonce]);

@@ -40,19 +40,35 @@ export function InputField({ label, hint, error, className, ...input }: InputFie
   return (
     <FieldFrame label={label} hint={hint} error={error}>
       {({ id, describedBy, invalid }) => (
-        <input id={id} className={`input ${className ?? ""}`} aria-describedby={describedBy} aria-invalid={invalid || undefined} {...input} />
+        <input
+          id={id}
+          className={`input ${className ?? ""}`}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          {...input}
+        />
       )}
     </FieldFrame>
   );
 }
 
-type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & { label: string; hint?: ReactNode; error?: string | undefined };
+type TextAreaFieldProps = TextareaHTMLAttributes<HTMLTextAreaElement> & {
+  label: string;
+  hint?: ReactNode;
+  error?: string | undefined;
+};
 
 export function TextAreaField({ label, hint, error, className, ...input }: TextAreaFieldProps) {
   return (
     <FieldFrame label={label} hint={hint} error={error}>
       {({ id, describedBy, invalid }) => (
-        <textarea id={id} className={`input textarea ${className ?? ""}`} aria-describedby={describedBy} aria-invalid={invalid || undefined} {...input} />
+        <textarea
+          id={id}
+          className={`input textarea ${className ?? ""}`}
+          aria-describedby={describedBy}
+          aria-invalid={invalid || undefined}
+          {...input}
+        />
       )}
     </FieldFrame>
   );

@@ -25,7 +25,14 @@ export const IconLogo = () => (
   <svg width="28" height="28" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
     <rect width="32" height="32" rx="8" fill="#4f46e5" />
     <path d="M16 6l8 3.2v6.3c0 5-3.4 9.3-8 10.5-4.6-1.2-8-5.5-8-10.5V9.2L16 6z" fill="#fff" />
-    <path d="M12.5 16.2l2.4 2.4 4.6-4.8" fill="none" stroke="#4f46e5" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round" />
+    <path
+      d="M12.5 16.2l2.4 2.4 4.6-4.8"
+      fill="none"
+      stroke="#4f46e5"
+      strokeWidth="2.2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    />
   </svg>
 );
 

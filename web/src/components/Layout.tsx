@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { Link, useLocation } from "../router";
 import { useSession } from "../session";
-import { IconActivity, IconCart, IconKey, IconLifebuoy, IconLogo, IconMenu, IconSignOut, IconUsers } from "./Icons";
+import { IconActivity, IconCart, IconKey, IconLifebuoy, IconLogo, IconSignOut, IconUsers } from "./Icons";
 
 interface NavItem {
   to: string;
@@ -57,20 +57,26 @@ export function Layout({ children }: { children: ReactNode }) {
             className="icon-button menu-toggle"
             aria-expanded={menuOpen}
             aria-controls={navId}
-            aria-label={menuOpen ? "Close menu" : "Open menu"}
+            aria-label={menuOpen ? "Hide account menu" : "Show account menu"}
             onClick={() => setMenuOpen((o) => !o)}
           >
-            <IconMenu />
+            <span className="account__avatar account__avatar--small" aria-hidden="true">
+              {accountName.charAt(0).toUpperCase()}
+            </span>
           </button>
         </div>
-        <div id={navId} className={`sidebar__menu${menuOpen ? " is-open" : ""}`}>
+        <div className={`sidebar__menu${menuOpen ? " is-open" : ""}`}>
           <nav aria-label="Main">
             <ul className="nav">
               {nav.map((item) => {
                 const active = section === item.to.slice(1);
                 return (
                   <li key={item.to}>
-                    <Link to={item.to} className={`nav__link${active ? " is-active" : ""}`} aria-current={active ? "page" : undefined}>
+                    <Link
+                      to={item.to}
+                      className={`nav__link${active ? " is-active" : ""}`}
+                      aria-current={active ? "page" : undefined}
+                    >
                       {item.icon}
                       <span>{item.label}</span>
                     </Link>
@@ -79,7 +85,7 @@ export function Layout({ children }: { children: ReactNode }) {
               })}
             </ul>
           </nav>
-          <div className="account">
+          <div className="account" id={navId}>
             <div className="account__avatar" aria-hidden="true">
               {accountName.charAt(0).toUpperCase()}
             </div>

@@ -2,7 +2,8 @@ import { type KeyboardEvent, type ReactNode, useEffect, useId, useRef } from "re
 import { createPortal } from "react-dom";
 import { IconClose } from "./Icons";
 
-const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 let openCount = 0;
 
@@ -23,7 +24,16 @@ interface ModalProps {
  * An accessible modal dialog: focus moves in (to [data-autofocus] or the first control), Tab stays inside,
  * Esc and the backdrop close it, the page behind is inert, and focus returns to whatever opened it.
  */
-export function Modal({ title, description, onClose, busy = false, size = "md", tone = "default", footer, children }: ModalProps) {
+export function Modal({
+  title,
+  description,
+  onClose,
+  busy = false,
+  size = "md",
+  tone = "default",
+  footer,
+  children,
+}: ModalProps) {
   const titleId = useId();
   const descId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
@@ -40,7 +50,8 @@ export function Modal({ title, description, onClose, busy = false, size = "md", 
     document.body.classList.add("modal-open");
     const dialog = dialogRef.current;
     const first =
-      dialog?.querySelector<HTMLElement>("[data-autofocus]") ?? dialog?.querySelector(".modal__body")?.querySelector<HTMLElement>(FOCUSABLE);
+      dialog?.querySelector<HTMLElement>("[data-autofocus]") ??
+      dialog?.querySelector(".modal__body")?.querySelector<HTMLElement>(FOCUSABLE);
     (first ?? dialog)?.focus();
     return () => {
       openCount -= 1;
@@ -77,6 +88,7 @@ export function Modal({ title, description, onClose, busy = false, size = "md", 
 
   const host = document.getElementById("overlay-root") ?? document.body;
   return createPortal(
+    // biome-ignore lint/a11y/noStaticElementInteractions: clicking the backdrop is a mouse shortcut; Esc and the close button do the same.
     <div
       className="modal-backdrop"
       onMouseDown={(e) => {
@@ -104,7 +116,13 @@ export function Modal({ title, description, onClose, busy = false, size = "md", 
               </p>
             ) : null}
           </div>
-          <button type="button" className="icon-button" aria-label="Close dialog" onClick={() => !busy && onClose()} disabled={busy}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Close dialog"
+            onClick={() => !busy && onClose()}
+            disabled={busy}
+          >
             <IconClose />
           </button>
         </header>

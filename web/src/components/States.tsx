@@ -38,7 +38,17 @@ export function SkeletonCards({ count = 3, label = "Loading…" }: { count?: num
   );
 }
 
-export function EmptyState({ icon, title, children, action }: { icon?: ReactNode; title: string; children?: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  icon,
+  title,
+  children,
+  action,
+}: {
+  icon?: ReactNode;
+  title: string;
+  children?: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="state state--empty">
       {icon ? <div className="state__icon">{icon}</div> : null}
@@ -49,7 +59,15 @@ export function EmptyState({ icon, title, children, action }: { icon?: ReactNode
   );
 }
 
-export function ErrorState({ error, onRetry, title = "This didn't load" }: { error: unknown; onRetry?: () => void; title?: string }) {
+export function ErrorState({
+  error,
+  onRetry,
+  title = "This didn't load",
+}: {
+  error: unknown;
+  onRetry?: () => void;
+  title?: string;
+}) {
   return (
     <div className="state state--error" role="alert">
       <div className="state__icon state__icon--error">
@@ -69,7 +87,17 @@ export function ErrorState({ error, onRetry, title = "This didn't load" }: { err
 type NoticeTone = "info" | "success" | "warning" | "danger";
 
 /** A coloured box with an icon and words; `live` makes screen readers announce it when it appears. */
-export function Notice({ tone = "info", title, children, live }: { tone?: NoticeTone; title?: ReactNode; children?: ReactNode; live?: boolean }) {
+export function Notice({
+  tone = "info",
+  title,
+  children,
+  live,
+}: {
+  tone?: NoticeTone;
+  title?: ReactNode;
+  children?: ReactNode;
+  live?: boolean;
+}) {
   const icon = tone === "success" ? <IconCheck /> : tone === "info" ? <IconInfo /> : <IconAlert />;
   const role = live ? (tone === "danger" ? "alert" : "status") : undefined;
   return (

@@ -46,7 +46,12 @@ export function ToastProvider({ children }: { children: ReactNode }) {
                 <p className="toast__title">{t.title}</p>
                 {t.body ? <p className="toast__body">{t.body}</p> : null}
               </div>
-              <button type="button" className="icon-button icon-button--small" aria-label="Dismiss notification" onClick={() => dismiss(t.id)}>
+              <button
+                type="button"
+                className="icon-button icon-button--small"
+                aria-label="Dismiss notification"
+                onClick={() => dismiss(t.id)}
+              >
                 <IconClose />
               </button>
             </div>

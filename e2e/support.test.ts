@@ -1,0 +1,114 @@
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type Call, client, makeReseller, makeSupport, startServer, type TestServer } from "../test/helpers/world.js";
+import { describeInBrowser } from "./browser-suite.js";
+import { ensureWebBuilt, launchChromium, newPage, PASSWORD, signIn, WEB_ROOT } from "./helpers.js";
+
+/** A reseller with a full pool asks for more room; support approves it and adjusts another pool. */
+describeInBrowser("support console", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  let api: Call;
+  let resellerEmail: string;
+  let resellerName: string;
+  let supportEmail: string;
+  let premiumPool: string;
+  let businessPool: string;
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    server = await startServer("sqlite", { webRoot: WEB_ROOT });
+    const reseller = await makeReseller(server.db, { password: PASSWORD });
+    resellerEmail = reseller.email;
+    resellerName = reseller.reseller.name;
+    supportEmail = (await makeSupport(server.db, { password: PASSWORD })).email;
+    api = client(server.url, reseller.api_key);
+    premiumPool = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
+    businessPool = (await api("POST", "/api/v1/purchases", { plan_id: "plan_business_10" })).body.pool.id;
+    for (const n of [1, 2, 3, 4, 5]) {
+      await api("POST", "/api/v1/clients", { name: `Site ${n}`, site_url: `https://site${n}.example.com`, pool_id: premiumPool });
+    }
+    await api("POST", "/api/v1/clients", { name: "Business site", site_url: "https://biz.example.com", pool_id: businessPool });
+    browser = await launchChromium();
+    ({ context, page, errors } = await newPage(browser));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await server?.close();
+  });
+
+  const pool = async (id: string) =>
+    ((await api("GET", "/api/v1/pools")).body.pools as { id: string; total: number }[]).find((p) => p.id === id);
+
+  it("lets the reseller ask support to resize a full pool", async () => {
+    await signIn(page, server.url, resellerEmail, PASSWORD);
+    const card = page.getByRole("article", { name: "Premium 5 pool" });
+    await card.getByText("Full", { exact: true }).waitFor();
+    await card.getByRole("button", { name: "Request size change" }).click();
+    const dialog = page.getByRole("dialog", { name: "Ask support to resize this pool" });
+    await dialog.waitFor();
+    await dialog.getByLabel("New pool size (slots)").fill("3");
+    await dialog.getByRole("button", { name: "Send request" }).click();
+    // Validation next to the field: below the slots in use.
+    await dialog.getByText("5 slots are in use; ask for at least 5.").waitFor();
+    await dialog.getByLabel("New pool size (slots)").fill("8");
+    await dialog.getByLabel("Note for support (optional)").fill("Three new cafés sign on next month.");
+    await dialog.getByRole("button", { name: "Send request" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await card.getByText("You asked support to change this pool to 8 slots.").waitFor();
+    await card.getByText("Request pending").waitFor();
+  });
+
+  it("signs the reseller out", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in to your dashboard" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/signin");
+  });
+
+  it("lands support staff on the support console, which lists the pending request", async () => {
+    await signIn(page, server.url, supportEmail, PASSWORD);
+    await page.getByRole("heading", { name: "Support console", level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/support");
+    const row = page.getByRole("row", { name: new RegExp(resellerName) });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("5 → 8");
+    expect(await row.textContent()).toContain("Three new cafés sign on next month.");
+  });
+
+  it("approves the reseller's request, which resizes the pool", async () => {
+    await page.getByRole("button", { name: `Approve request from ${resellerName}` }).click();
+    const dialog = page.getByRole("dialog", { name: "Approve pool-size request?" });
+    await dialog.waitFor();
+    expect((await pool(premiumPool))?.total).toBe(5);
+    await dialog.getByRole("button", { name: "Approve and resize" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByRole("heading", { name: "No pending requests" }).waitFor();
+    expect((await pool(premiumPool))?.total).toBe(8);
+    const reseller = page.getByRole("article", { name: resellerName });
+    await reseller.getByText("5 / 8").waitFor();
+  });
+
+  it("adjusts a pool's size with a reason", async () => {
+    const reseller = page.getByRole("article", { name: resellerName });
+    await reseller.getByRole("button", { name: `Adjust ${resellerName} Business pool (10 slots)` }).click();
+    const dialog = page.getByRole("dialog", { name: "Adjust Business pool" });
+    await dialog.waitFor();
+    await dialog.getByLabel("New size (slots)").fill("15");
+    await dialog.getByRole("button", { name: "Change size" }).click();
+    await dialog.getByText("Say why: it is kept in the reseller's audit log.").waitFor();
+    await dialog.getByLabel("Reason").fill("Goodwill credit after the March outage");
+    await dialog.getByRole("button", { name: "Change size" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await reseller.getByText("1 / 15").waitFor();
+    expect((await pool(businessPool))?.total).toBe(15);
+  });
+
+  it("logged no browser console errors", () => {
+    expect(errors).toEqual([]);
+  });
+});

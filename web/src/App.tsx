@@ -1,0 +1,105 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { SessionUser } from "../../src/contracts/types.js";
+import { ApiError, setCsrfToken, setSessionLostHandler } from "./api";
+import { ErrorBoundary } from "./components/ErrorBoundary";
+import { Layout } from "./components/Layout";
+import { Loading } from "./components/States";
+import { auth, type Session } from "./endpoints";
+import { ActivityPage } from "./pages/ActivityPage";
+import { ClientDetailPage } from "./pages/ClientDetailPage";
+import { ClientsPage } from "./pages/ClientsPage";
+import { LicensesPage } from "./pages/LicensesPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { PlansPage } from "./pages/PlansPage";
+import { SignInPage } from "./pages/SignInPage";
+import { SupportPage } from "./pages/SupportPage";
+import { navigate, useLocation } from "./router";
+import { homeFor, probablySignedIn, rememberSignedIn, SessionContext, type SessionValue } from "./session";
+
+type Boot = { state: "checking" } | { state: "signed_out"; reason?: string } | { state: "signed_in"; user: SessionUser };
+
+export function App() {
+  const [boot, setBoot] = useState<Boot>(() => (probablySignedIn() ? { state: "checking" } : { state: "signed_out" }));
+  const { path } = useLocation();
+
+  const signedIn = useCallback((session: Session) => {
+    setCsrfToken(session.csrf_token);
+    rememberSignedIn(true);
+    setBoot({ state: "signed_in", user: session.user });
+  }, []);
+
+  const signedOut = useCallback((reason?: string) => {
+    setCsrfToken(null);
+    rememberSignedIn(false);
+    setBoot(reason ? { state: "signed_out", reason } : { state: "signed_out" });
+  }, []);
+
+  // On load: pick up an existing session (and its CSRF token) from the cookie.
+  useEffect(() => {
+    if (!probablySignedIn()) return;
+    auth.session().then(signedIn, (err: unknown) => {
+      if (err instanceof ApiError && err.status === 401) signedOut();
+      else signedOut("We couldn't check your session. Sign in to continue.");
+    });
+  }, [signedIn, signedOut]);
+
+  useEffect(() => {
+    setSessionLostHandler(() => signedOut("Your session has ended. Sign in again to continue."));
+    return () => setSessionLostHandler(null);
+  }, [signedOut]);
+
+  const session = useMemo<SessionValue | null>(
+    () =>
+      boot.state === "signed_in"
+        ? {
+            user: boot.user,
+            signOut: async () => {
+              try {
+                await auth.logout();
+              } finally {
+                signedOut();
+                navigate("/signin", { replace: true });
+              }
+            },
+          }
+        : null,
+    [boot, signedOut],
+  );
+
+  // Send people where they belong: signed-out users to sign in, signed-in users away from it, support to its console.
+  const user = session?.user ?? null;
+  const target = user ? redirectFor(user, path) : null;
+  useEffect(() => {
+    if (target) navigate(target, { replace: true });
+  }, [target]);
+
+  if (boot.state === "checking") return <Loading label="Opening your dashboard…" />;
+  if (boot.state === "signed_out") return <SignInPage notice={boot.reason} onSignedIn={signedIn} />;
+  if (!session || target) return <Loading />;
+  return (
+    <SessionContext.Provider value={session}>
+      <Layout>
+        <ErrorBoundary resetKey={path}>
+          <Page path={path} user={session.user} />
+        </ErrorBoundary>
+      </Layout>
+    </SessionContext.Provider>
+  );
+}
+
+function redirectFor(user: SessionUser, path: string): string | null {
+  if (path === "/" || path === "/signin") return homeFor(user);
+  if (user.role === "support" && path !== "/support") return "/support";
+  return null;
+}
+
+function Page({ path, user }: { path: string; user: SessionUser }) {
+  if (user.role === "support") return <SupportPage />;
+  if (path === "/licenses") return <LicensesPage />;
+  if (path === "/clients") return <ClientsPage />;
+  const client = /^\/clients\/([^/]+)$/.exec(path);
+  if (client?.[1]) return <ClientDetailPage clientId={decodeURIComponent(client[1])} />;
+  if (path === "/plans") return <PlansPage />;
+  if (path === "/activity") return <ActivityPage />;
+  return <NotFoundPage />;
+}

@@ -1,0 +1,93 @@
+import { type FormEvent, useState } from "react";
+import { POOL_TOTAL_MAX, REASON_MAX } from "../../../src/contracts/limits.js";
+import type { Pool } from "../../../src/contracts/types.js";
+import { InputField, TextAreaField } from "../components/Field";
+import { Modal } from "../components/Modal";
+import { Notice } from "../components/States";
+import { supportApi } from "../endpoints";
+import { formErrors } from "../errors";
+import { titleCase } from "../format";
+
+interface AdjustPoolModalProps {
+  pool: Pool;
+  resellerName: string;
+  onClose: () => void;
+  onAdjusted: (pool: Pool) => void;
+}
+
+/** Support changes a pool's size in place; never below the slots in use, always with a reason (kept in the audit log). */
+export function AdjustPoolModal({ pool, resellerName, onClose, onAdjusted }: AdjustPoolModalProps) {
+  const [total, setTotal] = useState(String(pool.total));
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<{ field: Record<string, string>; form: string | null }>({ field: {}, form: null });
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const n = Number(total);
+    const field: Record<string, string> = {};
+    if (total.trim() === "" || !Number.isInteger(n) || n < 0) field.total = "Enter a whole number of slots.";
+    else if (n < pool.used) field.total = `${pool.used} slots are in use; the size can't go below that.`;
+    else if (n === pool.total) field.total = `The pool already has ${pool.total} slots.`;
+    if (!reason.trim()) field.reason = "Say why: it is kept in the reseller's audit log.";
+    setErrors({ field, form: null });
+    if (Object.keys(field).length) return;
+    setBusy(true);
+    try {
+      onAdjusted((await supportApi.adjustPool(pool.id, n, reason.trim())).pool);
+    } catch (err) {
+      setErrors(formErrors(err, ["total", "reason"]));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      title={`Adjust ${titleCase(pool.license_type)} pool`}
+      description={`${resellerName} · ${pool.used} of ${pool.total} slots in use`}
+      onClose={onClose}
+      busy={busy}
+      size="sm"
+      footer={
+        <>
+          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" form="adjust-form" className="button button--primary" disabled={busy}>
+            {busy ? "Saving…" : "Change size"}
+          </button>
+        </>
+      }
+    >
+      <form id="adjust-form" className="form" onSubmit={submit} noValidate>
+        <InputField
+          label="New size (slots)"
+          type="number"
+          inputMode="numeric"
+          min={pool.used}
+          max={POOL_TOTAL_MAX}
+          step={1}
+          value={total}
+          onChange={(e) => setTotal(e.target.value)}
+          error={errors.field.total}
+          hint={`At least ${pool.used} (the slots in use).`}
+          data-autofocus
+        />
+        <TextAreaField
+          label="Reason"
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          maxLength={REASON_MAX}
+          rows={3}
+          error={errors.field.reason}
+          placeholder="e.g. Goodwill credit for the March outage"
+        />
+      </form>
+      {errors.form ? (
+        <Notice tone="danger" live>
+          {errors.form}
+        </Notice>
+      ) : null}
+    </Modal>
+  );
+}

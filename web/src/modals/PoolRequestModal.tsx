@@ -1,0 +1,105 @@
+import { type FormEvent, useState } from "react";
+import { NOTE_MAX, POOL_TOTAL_MAX } from "../../../src/contracts/limits.js";
+import type { PoolRequest } from "../../../src/contracts/types.js";
+import { InputField, TextAreaField } from "../components/Field";
+import { Modal } from "../components/Modal";
+import { Notice } from "../components/States";
+import { pools } from "../endpoints";
+import { formErrors } from "../errors";
+import { plural } from "../format";
+import type { NamedPool } from "../pools";
+
+interface PoolRequestModalProps {
+  pool: NamedPool;
+  onClose: () => void;
+  onFiled: (request: PoolRequest) => void;
+}
+
+/** A short request to support to change one pool's size in place (POST /api/v1/pool-requests). */
+export function PoolRequestModal({ pool, onClose, onFiled }: PoolRequestModalProps) {
+  const [total, setTotal] = useState(String(pool.total + 5));
+  const [note, setNote] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<{ field: Record<string, string>; form: string | null }>({ field: {}, form: null });
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const requested = Number(total);
+    if (!Number.isInteger(requested) || requested < 1) {
+      setErrors({ field: { requested_total: "Enter a whole number of slots, at least 1." }, form: null });
+      return;
+    }
+    if (requested === pool.total) {
+      setErrors({
+        field: { requested_total: `The pool already has ${pool.total} slots. Ask for a different size.` },
+        form: null,
+      });
+      return;
+    }
+    if (requested < pool.used) {
+      setErrors({
+        field: { requested_total: `${plural(pool.used, "slot")} are in use; ask for at least ${pool.used}.` },
+        form: null,
+      });
+      return;
+    }
+    setBusy(true);
+    setErrors({ field: {}, form: null });
+    try {
+      onFiled((await pools.requestChange(pool.id, requested, note.trim())).pool_request);
+    } catch (err) {
+      setErrors(formErrors(err, ["requested_total", "note"]));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      title="Ask support to resize this pool"
+      description={`${pool.name}: ${pool.used} of ${pool.total} slots in use.`}
+      onClose={onClose}
+      busy={busy}
+      size="sm"
+      footer={
+        <>
+          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" form="pool-request-form" className="button button--primary" disabled={busy}>
+            {busy ? "Sending…" : "Send request"}
+          </button>
+        </>
+      }
+    >
+      <form id="pool-request-form" className="form" onSubmit={submit} noValidate>
+        <InputField
+          label="New pool size (slots)"
+          type="number"
+          inputMode="numeric"
+          min={Math.max(1, pool.used)}
+          max={POOL_TOTAL_MAX}
+          step={1}
+          value={total}
+          onChange={(e) => setTotal(e.target.value)}
+          error={errors.field.requested_total}
+          hint={`Currently ${pool.total}. You can ask for fewer, but not below the ${pool.used} in use.`}
+          data-autofocus
+        />
+        <TextAreaField
+          label="Note for support (optional)"
+          value={note}
+          maxLength={NOTE_MAX}
+          rows={3}
+          onChange={(e) => setNote(e.target.value)}
+          error={errors.field.note}
+          placeholder="e.g. Onboarding five new agency sites this month"
+        />
+      </form>
+      {errors.form ? (
+        <Notice tone="danger" live>
+          {errors.form}
+        </Notice>
+      ) : null}
+    </Modal>
+  );
+}

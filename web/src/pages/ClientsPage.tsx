@@ -1,0 +1,197 @@
+import { useState } from "react";
+import { CheckInCell } from "../components/CheckIn";
+import { IconPlus, IconSearch, IconUsers } from "../components/Icons";
+import { PageHeader } from "../components/Layout";
+import { EmptyState, ErrorState, Loading } from "../components/States";
+import { type ClientFilter, clients } from "../endpoints";
+import { formatNumber, shortSite, titleCase } from "../format";
+import { useAsync, useDebounced, usePaged, useTitle } from "../hooks";
+import { AddClientModal } from "../modals/AddClientModal";
+import { loadNamedPools } from "../pools";
+import { Link, setQuery, useLocation } from "../router";
+
+const PAGE = 25;
+
+/** Every client site: search, filter by status and license, and add new ones. */
+export function ClientsPage() {
+  useTitle("Clients");
+  const { query } = useLocation();
+  const [search, setSearch] = useState(query.get("q") ?? "");
+  const q = useDebounced(search.trim());
+  const status = (query.get("status") ?? "") as ClientFilter["status"];
+  const licensed = (query.get("licensed") ?? "") as ClientFilter["licensed"];
+  const adding = query.get("add") === "1";
+  const poolNames = useAsync(loadNamedPools, "pools");
+  const filter: ClientFilter = { q, status, licensed, limit: PAGE };
+  const list = usePaged(
+    (cursor) =>
+      clients.list({ ...filter, ...(cursor ? { cursor } : {}) }).then((r) => ({ items: r.clients, next_cursor: r.next_cursor })),
+    JSON.stringify(filter),
+  );
+  const nameOf = (poolId: string) => poolNames.data?.find((p) => p.id === poolId)?.name;
+  const filtered = Boolean(q || status || licensed);
+
+  return (
+    <>
+      <PageHeader
+        title="Clients"
+        subtitle="The customer sites running the plugin, and the license each one holds."
+        actions={
+          <button type="button" className="button button--primary" onClick={() => setQuery({ add: "1" })}>
+            <IconPlus />
+            Add client
+          </button>
+        }
+      />
+
+      <search className="toolbar">
+        <div className="search">
+          <IconSearch />
+          <label htmlFor="clients-search" className="visually-hidden">
+            Search clients
+          </label>
+          <input
+            id="clients-search"
+            className="input search__input"
+            type="search"
+            placeholder="Search by name or site"
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              setQuery({ q: e.target.value.trim() || null });
+            }}
+          />
+        </div>
+        <label className="select-wrap">
+          <span className="visually-hidden">Status</span>
+          <select className="input select" value={status} onChange={(e) => setQuery({ status: e.target.value || null })}>
+            <option value="">All statuses</option>
+            <option value="active">Active</option>
+            <option value="suspended">Suspended</option>
+          </select>
+        </label>
+        <label className="select-wrap">
+          <span className="visually-hidden">License</span>
+          <select className="input select" value={licensed} onChange={(e) => setQuery({ licensed: e.target.value || null })}>
+            <option value="">Any license</option>
+            <option value="true">Licensed</option>
+            <option value="false">No license</option>
+          </select>
+        </label>
+      </search>
+
+      {list.error && !list.loaded ? (
+        <ErrorState error={list.error} onRetry={list.reload} title="Your clients didn't load" />
+      ) : !list.loaded ? (
+        <Loading label="Loading clients…" />
+      ) : list.items.length === 0 ? (
+        filtered ? (
+          <EmptyState
+            icon={<IconSearch />}
+            title="No clients match"
+            action={
+              <button
+                type="button"
+                className="button button--secondary"
+                onClick={() => {
+                  setSearch("");
+                  setQuery({ q: null, status: null, licensed: null });
+                }}
+              >
+                Clear filters
+              </button>
+            }
+          >
+            <p>Try another name or site, or clear the filters.</p>
+          </EmptyState>
+        ) : (
+          <EmptyState
+            icon={<IconUsers />}
+            title="No clients yet"
+            action={
+              <button type="button" className="button button--primary" onClick={() => setQuery({ add: "1" })}>
+                Add your first client
+              </button>
+            }
+          >
+            <p>Add each customer site that runs the plugin, then give it a license from one of your pools.</p>
+          </EmptyState>
+        )
+      ) : (
+        <div className="card card--flush">
+          <table className="table table--stack" aria-busy={list.loading}>
+            <caption className="visually-hidden">Clients</caption>
+            <thead>
+              <tr>
+                <th scope="col">Client</th>
+                <th scope="col">Status</th>
+                <th scope="col">License</th>
+                <th scope="col">Last check-in</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.items.map((c) => (
+                <tr key={c.id}>
+                  <td data-label="Client">
+                    <Link to={`/clients/${encodeURIComponent(c.id)}`} className="table__primary">
+                      {c.name}
+                    </Link>
+                    <span className="table__secondary">{shortSite(c.site_url)}</span>
+                  </td>
+                  <td data-label="Status">
+                    <span className={`badge ${c.status === "active" ? "badge--success" : "badge--warning"}`}>
+                      {c.status === "active" ? "Active" : "Suspended"}
+                    </span>
+                  </td>
+                  <td data-label="License">
+                    {c.license ? (
+                      <span className="license-cell">
+                        <span className="badge badge--type">{titleCase(c.license.license_type)}</span>
+                        <span className="table__secondary">{nameOf(c.license.pool_id) ?? "Pool"}</span>
+                      </span>
+                    ) : (
+                      <span className="muted">No license</span>
+                    )}
+                  </td>
+                  <td data-label="Last check-in">
+                    <CheckInCell at={c.last_check_in_at} />
+                  </td>
+                  <td className="table__actions">
+                    <Link
+                      to={`/clients/${encodeURIComponent(c.id)}`}
+                      className="button button--secondary button--small"
+                      aria-label={`Manage ${c.name}`}
+                    >
+                      Manage
+                    </Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div className="table-footer">
+            <p className="muted">
+              {formatNumber(list.items.length)} {list.nextCursor ? "shown" : list.items.length === 1 ? "client" : "clients"}
+            </p>
+            {list.error ? <p className="field__error">Couldn't load more. Try again.</p> : null}
+            {list.nextCursor ? (
+              <button
+                type="button"
+                className="button button--secondary button--small"
+                onClick={list.loadMore}
+                disabled={list.loadingMore}
+              >
+                {list.loadingMore ? "Loading…" : "Load more"}
+              </button>
+            ) : null}
+          </div>
+        </div>
+      )}
+
+      {adding ? <AddClientModal onClose={() => setQuery({ add: null })} onCreated={() => list.reload()} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,139 @@
+import type { ActivityEntry } from "../../../../src/contracts/types.js";
+import { plural, shortSite, titleCase } from "../../format";
+import type { NamedPool } from "../../pools";
+
+export interface ClientNames {
+  names: Record<string, string>;
+  /** Clients known to be offboarded: shown by name, without a link. */
+  deleted: Set<string>;
+}
+
+type Bag = Record<string, unknown>;
+const bag = (v: unknown): Bag => (v && typeof v === "object" ? (v as Bag) : {});
+const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
+const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
+
+/** Names the entries themselves carry (client.created / updated / deleted), newest entry first wins. */
+export function knownClientNames(entries: ActivityEntry[]): ClientNames {
+  const names: Record<string, string> = {};
+  const deleted = new Set<string>();
+  for (const e of entries) {
+    if (!e.client_id) continue;
+    const name = e.action === "client.deleted" ? str(bag(e.before).name) : str(bag(e.after).name);
+    if (e.action === "client.deleted") deleted.add(e.client_id);
+    if (name && !(e.client_id in names)) names[e.client_id] = name;
+  }
+  return { names, deleted };
+}
+
+export interface Described {
+  tone: "good" | "bad" | "neutral" | "info";
+  /** What the entry is about when it is not a (linkable) live client. */
+  subject: string | null;
+  detail: string | null;
+}
+
+const TONES: Record<string, Described["tone"]> = {
+  "license.allocated": "good",
+  "license.revoked": "bad",
+  "license.reissued": "info",
+  "client.created": "good",
+  "client.deleted": "bad",
+  "client.suspended": "bad",
+  "client.resumed": "good",
+  "plan.purchased": "good",
+  "pool.granted": "good",
+  "pool_request.approved": "good",
+  "pool_request.declined": "bad",
+};
+
+/** One audit entry in words: who or what it is about, and the change in a short phrase. */
+export function describeEntry(e: ActivityEntry, clients: ClientNames, pools: NamedPool[]): Described {
+  const before = bag(e.before);
+  const after = bag(e.after);
+  const poolName = (id: unknown) => pools.find((p) => p.id === id)?.name ?? null;
+  const clientName = e.client_id ? (clients.names[e.client_id] ?? null) : null;
+  const subject = e.client_id
+    ? clientName
+      ? `${clientName}${clients.deleted.has(e.client_id) ? " (offboarded)" : ""}`
+      : "A client"
+    : e.pool_id
+      ? (poolName(e.pool_id) ?? "A pool")
+      : null;
+  const tone = TONES[e.action] ?? "neutral";
+  const out = (detail: string | null): Described => ({ tone, subject, detail });
+
+  switch (e.action) {
+    case "license.allocated": {
+      const from = poolName(after.pool_id ?? e.pool_id);
+      return out(`${titleCase(str(after.license_type) ?? "")} license${from ? ` from ${from}` : ""}`);
+    }
+    case "license.revoked": {
+      const type = str(before.license_type);
+      return out(type ? `${titleCase(type)} license; the slot went back to its pool` : null);
+    }
+    case "license.reissued": {
+      const from = str(before.license_type);
+      const to = str(after.license_type);
+      return out(from && to ? `${titleCase(from)} → ${titleCase(to)}` : null);
+    }
+    case "client.created":
+    case "client.deleted": {
+      const site = str((e.action === "client.created" ? after : before).site_url);
+      return out(site ? shortSite(site) : null);
+    }
+    case "client.updated": {
+      const changes: string[] = [];
+      if (str(after.name) && before.name !== after.name) changes.push(`name: ${str(before.name) ?? "?"} → ${str(after.name)}`);
+      if (str(after.site_url) && before.site_url !== after.site_url) {
+        changes.push(`site: ${shortSite(str(before.site_url) ?? "?")} → ${shortSite(str(after.site_url) ?? "")}`);
+      }
+      return out(changes.join("; ") || null);
+    }
+    case "client.site_key_regenerated": {
+      const prefix = str(after.site_key_prefix);
+      return out(prefix ? `new key ${prefix}…` : null);
+    }
+    case "plan.purchased": {
+      const total = num(after.total);
+      return out([str(after.plan_name), total !== null ? `+${plural(total, "slot")}` : null].filter(Boolean).join(" · ") || null);
+    }
+    case "pool.adjusted": {
+      const from = num(before.total);
+      const to = num(after.total);
+      const reason = str(after.reason);
+      return out(
+        [from !== null && to !== null ? `${from} → ${plural(to, "slot")}` : null, reason ? `“${reason}”` : null]
+          .filter(Boolean)
+          .join(" · ") || null,
+      );
+    }
+    case "pool.granted": {
+      const total = num(after.total);
+      return out(total !== null ? `${plural(total, "slot")}${str(after.reason) ? ` · “${str(after.reason)}”` : ""}` : null);
+    }
+    case "pool_request.filed": {
+      const want = num(after.requested_total);
+      const had = num(before.total);
+      const note = str(after.note);
+      return out(
+        [
+          want !== null ? `asked for ${plural(want, "slot")}${had !== null ? ` (now ${had})` : ""}` : null,
+          note ? `“${note}”` : null,
+        ]
+          .filter(Boolean)
+          .join(" · ") || null,
+      );
+    }
+    case "pool_request.approved":
+    case "pool_request.declined": {
+      const want = num(after.requested_total);
+      const reason = str(after.reason);
+      return out(
+        [want !== null ? plural(want, "slot") : null, reason ? `“${reason}”` : null].filter(Boolean).join(" · ") || null,
+      );
+    }
+    default:
+      return out(null);
+  }
+}

@@ -1,0 +1,103 @@
+import type { PoolHolder } from "../../../../src/contracts/types.js";
+import { CheckInCell } from "../../components/CheckIn";
+import { EmptyState, ErrorState, Spinner } from "../../components/States";
+import { pools } from "../../endpoints";
+import { formatDate, formatNumber, shortSite } from "../../format";
+import { usePaged } from "../../hooks";
+import type { NamedPool } from "../../pools";
+import { Link } from "../../router";
+
+interface PoolHoldersProps {
+  pool: NamedPool;
+  /** Bumped by the page after an allocation or revoke, to load the list again. */
+  version: number;
+  onRevoke: (holder: PoolHolder) => void;
+}
+
+const PAGE = 25;
+
+/** The clients holding a pool's slots, newest allocation first, a page at a time (pools can hold thousands). */
+export function PoolHolders({ pool, version, onRevoke }: PoolHoldersProps) {
+  const holders = usePaged(
+    (cursor) => pools.holders(pool.id, cursor, PAGE).then((r) => ({ items: r.clients, next_cursor: r.next_cursor })),
+    `${pool.id}:${version}`,
+  );
+
+  if (holders.error && !holders.loaded)
+    return <ErrorState error={holders.error} onRetry={holders.reload} title="Clients didn't load" />;
+  if (!holders.loaded) {
+    return (
+      <div className="holders__status">
+        <Spinner label="Loading clients…" />
+      </div>
+    );
+  }
+  if (holders.items.length === 0) {
+    return <EmptyState title="No client holds a slot yet">Allocate a license and the client shows up here.</EmptyState>;
+  }
+  return (
+    <div className="holders">
+      <table className="table table--stack">
+        <caption className="visually-hidden">Clients holding {pool.name} slots</caption>
+        <thead>
+          <tr>
+            <th scope="col">Client</th>
+            <th scope="col">Site</th>
+            <th scope="col">Allocated</th>
+            <th scope="col">Last check-in</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {holders.items.map((h) => (
+            <tr key={h.id}>
+              <td data-label="Client">
+                <Link to={`/clients/${encodeURIComponent(h.id)}`} className="table__primary">
+                  {h.name}
+                </Link>
+                {h.status === "suspended" ? <span className="badge badge--neutral badge--inline">Suspended</span> : null}
+              </td>
+              <td data-label="Site" className="table__site">
+                {shortSite(h.site_url)}
+              </td>
+              <td data-label="Allocated">
+                <time dateTime={h.allocated_at}>{formatDate(h.allocated_at)}</time>
+              </td>
+              <td data-label="Last check-in">
+                <CheckInCell at={h.last_check_in_at} />
+              </td>
+              <td className="table__actions">
+                <button
+                  type="button"
+                  className="button button--danger-ghost button--small"
+                  onClick={() => onRevoke(h)}
+                  aria-label={`Revoke license of ${h.name}`}
+                >
+                  Revoke
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="holders__footer">
+        <p className="holders__count">
+          Showing {formatNumber(holders.items.length)} of {formatNumber(pool.used)}
+        </p>
+        {holders.error ? <p className="field__error">Couldn't load more. Try again.</p> : null}
+        {holders.nextCursor ? (
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            onClick={holders.loadMore}
+            disabled={holders.loadingMore}
+          >
+            {holders.loadingMore ? "Loading…" : "Load more"}
+          </button>
+        ) : null}
+      </div>
+    </div>
+  );
+}
