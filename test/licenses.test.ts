@@ -33,7 +33,14 @@ describe.each(await dialectsUnderTest())("plans, pools and licenses (%s)", (dial
   it("purchases a plan into a new pool, and a top-up into another independent pool", async () => {
     const r = await w.api("POST", "/api/v1/purchases", { plan_id: "plan_business_10" });
     expect(r.status).toBe(201);
-    expect(r.body.pool).toMatchObject({ license_type: "business", total: 10, used: 0, unallocated: 10, source: "plan" });
+    expect(r.body.pool).toMatchObject({
+      license_type: "business",
+      name: "Business 10",
+      total: 10,
+      used: 0,
+      unallocated: 10,
+      source: "plan",
+    });
     expect(r.body.purchase).toMatchObject({ plan_id: "plan_business_10", pool_id: r.body.pool.id });
     const top = await w.api("POST", "/api/v1/purchases", { plan_id: "topup_premium_5" });
     expect(top.body.pool).toMatchObject({ source: "top_up", total: 5 });
@@ -74,6 +81,7 @@ describe.each(await dialectsUnderTest())("plans, pools and licenses (%s)", (dial
     const alloc = await w.api("POST", `/api/v1/pools/${pool}/allocations`, { client_id: client.id });
     expect(alloc.status).toBe(201);
     expect(alloc.body.license).toMatchObject({ client_id: client.id, pool_id: pool, license_type: "premium" });
+    expect(alloc.body.pool).toMatchObject({ id: pool, used: 1, unallocated: 4, name: "Premium 5" });
     const again = await w.api("POST", `/api/v1/pools/${other}/allocations`, { client_id: client.id });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe("client_already_licensed");
@@ -98,6 +106,8 @@ describe.each(await dialectsUnderTest())("plans, pools and licenses (%s)", (dial
       (a: { action: string }) => a.action,
     );
     expect(log).toEqual(["license.revoked", "license.allocated", "client.created"]);
+    const named = (await w.api("GET", `/api/v1/activity?client_id=${client.id}`)).body.activity;
+    expect(named.every((a: { client_name: string }) => a.client_name === client.name)).toBe(true);
   });
 
   it("reissues to another license type, all or nothing", async () => {

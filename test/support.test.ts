@@ -24,6 +24,8 @@ describe.each(await dialectsUnderTest())("support console API and pool-size requ
     expect(alice.pools.map((p: { id: string }) => p.id)).toContain(pool);
     expect(alice.client_count).toBeGreaterThanOrEqual(1);
     expect(alice).not.toHaveProperty("api_key_hash");
+    const found = await w.supportApi("GET", `/api/support/v1/resellers?q=${encodeURIComponent(w.alice.email.toUpperCase())}`);
+    expect(found.body.resellers.map((r: { id: string }) => r.id)).toEqual([w.alice.reseller.id]);
   });
 
   it("adjusts a pool in place, never below used, always with a reason", async () => {
@@ -54,7 +56,8 @@ describe.each(await dialectsUnderTest())("support console API and pool-size requ
     expect(filed.status).toBe(201);
     expect(filed.body.pool_request).toMatchObject({ pool_id: pool, requested_total: 12, status: "pending" });
     const pending = await w.supportApi("GET", "/api/support/v1/pool-requests?status=pending");
-    expect(pending.body.pool_requests.map((r: { id: string }) => r.id)).toContain(filed.body.pool_request.id);
+    const listed = pending.body.pool_requests.find((r: { id: string }) => r.id === filed.body.pool_request.id);
+    expect(listed).toMatchObject({ reseller_name: w.alice.reseller.name, current_total: 5, requested_total: 12 });
     const approved = await w.supportApi("POST", `/api/support/v1/pool-requests/${filed.body.pool_request.id}/approve`);
     expect(approved.body.pool_request.status).toBe("approved");
     expect(approved.body.pool).toMatchObject({ id: pool, total: 12 });
@@ -123,7 +126,7 @@ describe.each(await dialectsUnderTest())("support console API and pool-size requ
       reason: "migration",
     });
     expect(r.status).toBe(201);
-    expect(r.body.pool).toMatchObject({ license_type: "business", total: 3, source: "adjustment" });
+    expect(r.body.pool).toMatchObject({ license_type: "business", name: "Support grant", total: 3, source: "adjustment" });
     expect((await w.api("GET", "/api/v1/pools")).body.pools[0].id).toBe(r.body.pool.id);
   });
 });

@@ -14,6 +14,8 @@ export interface Plan {
 }
 export interface Pool {
   id: string;
+  /** The plan it was bought as (e.g. "Premium 25"), or "Support grant". */
+  name: string;
   license_type: LicenseType;
   total: number;
   used: number;
@@ -65,6 +67,8 @@ export interface ActivityEntry {
   subject_type: string;
   subject_id: string;
   client_id: string | null;
+  /** The client's name when the change happened. */
+  client_name: string | null;
   pool_id: string | null;
   before: unknown;
   after: unknown;

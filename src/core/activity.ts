@@ -8,6 +8,8 @@ export interface ActivityInput {
   subjectType: "client" | "pool" | "purchase" | "pool_request" | "reseller" | "license";
   subjectId: string;
   clientId?: string | null;
+  /** The client's name at the time, so the log still reads well after the client is renamed or offboarded. */
+  clientName?: string | null;
   poolId?: string | null;
   otherPoolId?: string | null;
   before?: unknown;
@@ -26,6 +28,7 @@ export async function recordActivity(trx: DbOrTx, a: ActivityInput): Promise<voi
       subject_type: a.subjectType,
       subject_id: a.subjectId,
       client_id: a.clientId ?? null,
+      client_name: a.clientName ?? null,
       pool_id: a.poolId ?? null,
       other_pool_id: a.otherPoolId ?? null,
       before_json: a.before === undefined ? null : JSON.stringify(a.before),

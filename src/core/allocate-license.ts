@@ -1,4 +1,4 @@
-import type { License } from "../contracts/types.js";
+import type { License, Pool } from "../contracts/types.js";
 import { isForeignKeyViolation, isUniqueViolation } from "../db/connect.js";
 import type { Db, DbOrTx } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
@@ -6,9 +6,15 @@ import { AppError, notFound } from "./app-error.js";
 import type { ResellerContext } from "./context.js";
 import { newId, nowIso } from "./ids.js";
 import { takeSlot } from "./pool-slots.js";
-import { lockClient } from "./views.js";
+import { lockClient, poolView } from "./views.js";
 
-export function allocateLicense(db: Db, ctx: ResellerContext, poolId: string, clientId: string): Promise<License> {
+export interface Allocation {
+  license: License;
+  pool: Pool;
+}
+
+/** Returns the license and the pool as it is afterwards, so a caller can show the new counts without another read. */
+export function allocateLicense(db: Db, ctx: ResellerContext, poolId: string, clientId: string): Promise<Allocation> {
   return db.transaction().execute((trx) => allocateInTransaction(trx, ctx, poolId, clientId));
 }
 
@@ -18,7 +24,7 @@ export async function allocateInTransaction(
   ctx: ResellerContext,
   poolId: string,
   clientId: string,
-): Promise<License> {
+): Promise<Allocation> {
   await lockClient(trx, ctx.resellerId, clientId);
   const client = await trx
     .selectFrom("clients")
@@ -56,11 +62,12 @@ export async function allocateInTransaction(
     subjectType: "client",
     subjectId: clientId,
     clientId,
+    clientName: client.name,
     poolId: pool.id,
     before: null,
     after: { pool_id: pool.id, license_type: pool.license_type, pool_used: pool.used, pool_total: pool.total },
   });
-  return license;
+  return { license, pool: poolView(pool) };
 }
 
 function alreadyLicensed(clientId: string, poolId: string | null): AppError {

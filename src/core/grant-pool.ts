@@ -22,6 +22,7 @@ export function grantPool(
       id: newId("pool"),
       reseller_id: resellerId,
       license_type: licenseType,
+      name: "Support grant",
       total,
       used: 0,
       source: "adjustment" as const,

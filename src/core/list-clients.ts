@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { ClientsQuery } from "../contracts/schemas.js";
 import type { Client } from "../contracts/types.js";
 import type { DbOrTx } from "../db/schema.js";
+import { containsPattern } from "./like-pattern.js";
 import { decodeCursor, pageOf } from "./pagination.js";
 import { clientsWithLicense, clientView } from "./views.js";
 
@@ -23,7 +24,7 @@ export async function listClients(
   if (query.pool_id) q = q.where("licenses.pool_id", "=", query.pool_id);
   if (query.q) {
     // search_text is stored lower-cased; LIKE wildcards typed by the user are escaped, and SQLite needs an explicit ESCAPE.
-    const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(query.q);
     q = q.where(sql<boolean>`clients.search_text like ${pattern} escape '\\'`);
   }
   const page = pageOf(await q.execute(), query.limit, (r) => r.id);

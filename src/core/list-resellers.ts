@@ -1,6 +1,8 @@
+import { sql } from "kysely";
 import type { PageQuery } from "../contracts/schemas.js";
 import type { Pool, Reseller } from "../contracts/types.js";
 import type { DbOrTx } from "../db/schema.js";
+import { containsPattern } from "./like-pattern.js";
 import { decodeCursor, pageOf } from "./pagination.js";
 import { poolView } from "./views.js";
 
@@ -9,7 +11,7 @@ export type ResellerOverview = Reseller & { pools: Pool[]; client_count: number 
 /** Support's view: resellers newest first, each with its pools and client count (two batched reads per page). */
 export async function listResellers(
   db: DbOrTx,
-  page: PageQuery,
+  page: PageQuery & { q?: string },
 ): Promise<{ items: ResellerOverview[]; next_cursor: string | null }> {
   const after = decodeCursor(page.cursor, "res");
   let q = db
@@ -18,6 +20,10 @@ export async function listResellers(
     .orderBy("id", "desc")
     .limit(page.limit + 1);
   if (after) q = q.where("id", "<", after);
+  if (page.q) {
+    const pattern = containsPattern(page.q);
+    q = q.where(sql<boolean>`(lower(name) like ${pattern} escape '\\' or email like ${pattern} escape '\\')`);
+  }
   const { items, next_cursor } = pageOf(await q.execute(), page.limit, (r) => r.id);
   const ids = items.map((r) => r.id);
   if (ids.length === 0) return { items: [], next_cursor };

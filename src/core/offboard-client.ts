@@ -20,6 +20,7 @@ export function offboardClient(db: Db, ctx: ResellerContext, clientId: string): 
       subjectType: "client",
       subjectId: clientId,
       clientId,
+      clientName: client.name,
       poolId: pool?.id ?? null,
       before: { name: client.name, site_url: client.site_url, status: client.status, license: client.license },
       after: null,

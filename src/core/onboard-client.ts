@@ -50,10 +50,11 @@ export async function onboardClient(db: Db, ctx: ResellerContext, input: CreateC
       subjectType: "client",
       subjectId: id,
       clientId: id,
+      clientName: input.name,
       before: null,
       after: { name: input.name, site_url: site.display },
     });
-    const license = input.pool_id ? await allocateInTransaction(trx, ctx, input.pool_id, id) : null;
+    const license = input.pool_id ? (await allocateInTransaction(trx, ctx, input.pool_id, id)).license : null;
     return { client: await loadClient(trx, ctx.resellerId, id), site_key: key.plaintext, license };
   });
 }

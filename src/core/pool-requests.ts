@@ -54,18 +54,20 @@ export function filePoolRequest(db: Db, ctx: ResellerContext, input: PoolRequest
 export async function listPoolRequests(
   db: DbOrTx,
   filter: { resellerId?: string; status?: PoolRequest["status"]; limit: number; cursor?: string },
-): Promise<{ items: PoolRequest[]; next_cursor: string | null }> {
+): Promise<{ items: (PoolRequest & { reseller_name: string })[]; next_cursor: string | null }> {
   const after = decodeCursor(filter.cursor, "preq");
   let q = db
     .selectFrom("pool_requests")
-    .selectAll()
-    .orderBy("id", "desc")
+    .innerJoin("resellers", "resellers.id", "pool_requests.reseller_id")
+    .selectAll("pool_requests")
+    .select("resellers.name as reseller_name")
+    .orderBy("pool_requests.id", "desc")
     .limit(filter.limit + 1);
-  if (filter.resellerId) q = q.where("reseller_id", "=", filter.resellerId);
-  if (filter.status) q = q.where("status", "=", filter.status);
-  if (after) q = q.where("id", "<", after);
+  if (filter.resellerId) q = q.where("pool_requests.reseller_id", "=", filter.resellerId);
+  if (filter.status) q = q.where("pool_requests.status", "=", filter.status);
+  if (after) q = q.where("pool_requests.id", "<", after);
   const page = pageOf(await q.execute(), filter.limit, (r) => r.id);
-  return { items: page.items.map(view), next_cursor: page.next_cursor };
+  return { items: page.items.map((r) => ({ ...view(r), reseller_name: r.reseller_name })), next_cursor: page.next_cursor };
 }
 
 /** Support approves (applying the size change in the same transaction) or declines a pending request. */

@@ -16,6 +16,7 @@ export function purchasePlan(db: Db, ctx: ResellerContext, planId: string): Prom
       id: newId("pool"),
       reseller_id: ctx.resellerId,
       license_type: plan.license_type,
+      name: plan.name,
       total: plan.slots,
       used: 0,
       source: plan.kind === "top_up" ? ("top_up" as const) : ("plan" as const),

@@ -19,6 +19,7 @@ export function regenerateSiteKey(db: Db, ctx: ResellerContext, clientId: string
       subjectType: "client",
       subjectId: clientId,
       clientId,
+      clientName: before.name,
       before: { site_key_prefix: before.site_key_prefix },
       after: { site_key_prefix: key.prefix },
     });

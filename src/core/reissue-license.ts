@@ -65,6 +65,7 @@ export function reissueLicense(
       subjectType: "client",
       subjectId: clientId,
       clientId,
+      clientName: before.name,
       poolId: target.id,
       otherPoolId: before.license.pool_id,
       before: before.license,

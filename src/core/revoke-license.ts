@@ -22,6 +22,7 @@ export function revokeLicense(db: Db, ctx: ResellerContext, clientId: string): P
       subjectType: "client",
       subjectId: clientId,
       clientId,
+      clientName: before.name,
       poolId: pool.id,
       before: before.license,
       after: null,

@@ -29,6 +29,7 @@ export function updateClient(db: Db, ctx: ResellerContext, clientId: string, inp
       subjectType: "client",
       subjectId: clientId,
       clientId,
+      clientName: input.name ?? before.name,
       before: { name: before.name, site_url: before.site_url },
       after: { name: input.name ?? before.name, site_url: site?.display ?? before.site_url },
     });

@@ -8,6 +8,7 @@ import { nowIso } from "./ids.js";
 export function poolView(p: PoolRow): Pool {
   return {
     id: p.id,
+    name: p.name,
     license_type: p.license_type,
     total: p.total,
     used: p.used,

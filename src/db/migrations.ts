@@ -52,6 +52,7 @@ const initial: Migration = {
       .addColumn("id", "text", (c) => c.primaryKey())
       .addColumn("reseller_id", "text", (c) => c.notNull().references("resellers.id").onDelete("cascade"))
       .addColumn("license_type", "text", (c) => c.notNull())
+      .addColumn("name", "text", (c) => c.notNull())
       .addColumn("total", "integer", (c) => c.notNull())
       .addColumn("used", "integer", (c) => c.notNull())
       .addColumn("source", "text", (c) => c.notNull().check(sql`source in ('plan', 'top_up', 'adjustment')`))
@@ -125,6 +126,7 @@ const initial: Migration = {
       .addColumn("subject_type", "text", (c) => c.notNull())
       .addColumn("subject_id", "text", (c) => c.notNull())
       .addColumn("client_id", "text")
+      .addColumn("client_name", "text")
       .addColumn("pool_id", "text")
       // A second pool the change touched (the pool a reissued license left), so ?pool_id= finds it from both sides.
       .addColumn("other_pool_id", "text")

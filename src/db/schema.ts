@@ -51,6 +51,8 @@ export interface PoolsTable {
   id: string;
   reseller_id: string;
   license_type: string;
+  /** Where it came from, in words: the plan's name, or "Support grant". */
+  name: string;
   total: number;
   used: number;
   source: "plan" | "top_up" | "adjustment";
@@ -99,6 +101,7 @@ export interface ActivityTable {
   subject_type: string;
   subject_id: string;
   client_id: string | null;
+  client_name: string | null;
   pool_id: string | null;
   other_pool_id: string | null;
   before_json: string | null;

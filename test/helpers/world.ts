@@ -121,7 +121,7 @@ export async function startWorld(dialect: DialectUnderTest) {
       ...(poolId ? { pool_id: poolId } : {}),
     });
     if (r.status !== 201) throw new Error(`onboard failed: ${JSON.stringify(r.body)}`);
-    return r.body as { client: { id: string; site_url: string }; site_key: string; license: unknown };
+    return r.body as { client: { id: string; name: string; site_url: string }; site_key: string; license: unknown };
   };
   const checkIn = (siteKey: string, body: unknown = {}) => client(server.url, siteKey)("POST", "/api/plugin/v1/check-in", body);
   return {

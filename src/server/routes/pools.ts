@@ -18,7 +18,7 @@ export function poolRoutes(app: FastifyInstance, { db }: Deps): void {
   app.post("/pools/:id/allocations", async (req, reply) => {
     const { id } = parse(idParam, req.params);
     const { client_id } = parse(allocateBody, req.body);
-    return reply.status(201).send({ license: await allocateLicense(db, resellerOf(req), id, client_id) });
+    return reply.status(201).send(await allocateLicense(db, resellerOf(req), id, client_id));
   });
 
   app.post("/pool-requests", async (req, reply) => {

@@ -19,9 +19,15 @@ export function sessionRoutes(app: FastifyInstance, { db, secureCookies }: Deps)
     return { user, csrf_token: session.csrf_token };
   });
 
+  // Signed out is an answer, not an error: the dashboard asks on every load.
   app.get("/session", async (req) => {
     const token = req.cookies[SESSION_COOKIE];
-    return token ? sessionUser(db, token) : sessionUser(db, "");
+    if (!token) return { user: null, csrf_token: null };
+    try {
+      return await sessionUser(db, token);
+    } catch {
+      return { user: null, csrf_token: null };
+    }
   });
 
   app.post("/logout", async (req, reply) => {

@@ -9,6 +9,8 @@ import type { Deps } from "../deps.js";
 import { supportOf } from "../plugins/auth.js";
 import { parse } from "../validate.js";
 
+const resellersQuery = pageQuery.extend({ q: z.string().trim().max(320).optional() });
+
 const grantPoolBody = adjustPoolBody.extend({
   license_type: z
     .string()
@@ -21,7 +23,7 @@ const grantPoolBody = adjustPoolBody.extend({
 
 export function supportRoutes(app: FastifyInstance, { db }: Deps): void {
   app.get("/resellers", async (req) => {
-    const page = await listResellers(db, parse(pageQuery, req.query));
+    const page = await listResellers(db, parse(resellersQuery, req.query));
     return { resellers: page.items, next_cursor: page.next_cursor };
   });
 
