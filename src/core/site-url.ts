@@ -10,6 +10,7 @@ export interface NormalisedSite {
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point of this pattern.
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
