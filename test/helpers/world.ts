@@ -13,6 +13,7 @@ export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgres://postgres@127.
 
 export interface TestServer {
   url: string;
+  databaseUrl: string;
   db: Db;
   app: FastifyInstance;
   close(): Promise<void>;
@@ -47,6 +48,7 @@ export async function startServer(dialect: DialectUnderTest = "sqlite", opts: { 
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     url: address,
+    databaseUrl,
     db,
     app,
     async close() {
