@@ -55,7 +55,9 @@ describe("two server processes on one SQLite file", () => {
     expect(purchases.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
     const pool = purchases[0]?.body.pool.id;
     const requests = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => (i % 2 ? first : other)("POST", "/api/v1/pool-requests", { pool_id: pool, requested_total: 6 + i, note: "" })),
+      Array.from({ length: 40 }, (_, i) =>
+        (i % 2 ? first : other)("POST", "/api/v1/pool-requests", { pool_id: pool, requested_total: 6 + i, note: "" }),
+      ),
     );
     expect(requests.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
   });
