@@ -102,6 +102,15 @@ describeInBrowser("clients page", () => {
   });
 
   it("shows the changes in the activity log, in words, filterable by action", async () => {
+    // Entries carry their client's name: no per-client lookups, no scan of offboarded clients.
+    const lookups: string[] = [];
+    const onRequest = (req: { url(): string }) => {
+      const url = new URL(req.url());
+      if (/^\/api\/v1\/clients\/[^/]+$/.test(url.pathname) || url.searchParams.get("action") === "client.deleted") {
+        lookups.push(req.url());
+      }
+    };
+    page.on("request", onRequest);
     await goTo(page, "Activity");
     const log = page.getByRole("list", { name: "Activity entries" });
     const reissued = log.getByRole("listitem").filter({ hasText: "License type changed" });
@@ -115,6 +124,8 @@ describeInBrowser("clients page", () => {
     await suspended.waitFor();
     expect(await suspended.textContent()).toContain("Lumen Yoga Studio");
     expect(await log.getByRole("listitem").count()).toBe(1);
+    page.off("request", onRequest);
+    expect(lookups).toEqual([]);
   });
 
   it("logged no browser console errors", () => {

@@ -122,12 +122,20 @@ describeInBrowser("licenses story", () => {
     expect(await dialog.getByRole("radio", { name: /Harbor Coffee/ }).count()).toBe(0);
     const navigations: string[] = [];
     page.on("framenavigated", (frame) => navigations.push(frame.url()));
+    // The allocation answers with the pool's new counts: the pool list is not read again.
+    const poolReads: string[] = [];
+    const onRequest = (req: { method(): string; url(): string }) => {
+      if (req.method() === "GET" && new URL(req.url()).pathname === "/api/v1/pools") poolReads.push(req.url());
+    };
+    page.on("request", onRequest);
     await dialog.getByRole("button", { name: "Allocate to Cedar Ridge Veterinary" }).click();
     await dialog.waitFor({ state: "detached" });
 
     await pool.getByText("2 / 5").waitFor();
     await pool.getByText("will pick the license up on its next check-in", { exact: false }).waitFor();
+    page.off("request", onRequest);
     expect(navigations).toEqual([]);
+    expect(poolReads).toEqual([]);
     expect((await clientByName("Cedar Ridge Veterinary")).license.license_type).toBe("premium");
   });
 

@@ -56,9 +56,9 @@ describeInBrowser("phone width (375 px)", () => {
   });
 
   it("keeps other pages within the screen too", async () => {
-    for (const section of ["Clients", "Plans", "Activity"]) {
+    for (const section of ["Clients", "Plans", "Activity", "Settings"]) {
       await goTo(page, section);
-      await page.locator("table, .plan-card, .log").first().waitFor();
+      await page.locator("table, .plan-card, .log, .api-usage").first().waitFor();
       expect(await scrollWidth(), section).toBeLessThanOrEqual(WIDTH);
     }
   });

@@ -101,6 +101,21 @@ async function main(): Promise<void> {
       await page.locator(".log__item").first().waitFor();
       await shots.take(page, `activity-${suffix}`, true);
 
+      await page.goto(`${server.url}/settings`);
+      await page.getByTestId("api-key-prefix").waitFor();
+      await shots.take(page, `settings-${suffix}`, true);
+      await page.getByRole("button", { name: "Rotate API key" }).click();
+      await page.getByRole("dialog", { name: "Rotate your API key?" }).waitFor();
+      await shots.take(page, `rotate-key-modal-${suffix}`);
+      await page.getByRole("dialog").getByRole("button", { name: "Rotate API key" }).click();
+      await page.getByTestId("api-key").waitFor();
+      await shots.take(page, `api-key-${suffix}`);
+      await page.getByRole("button", { name: "I've copied the key" }).click();
+
+      await page.goto(`${server.url}/support`);
+      await page.getByRole("heading", { name: "This page is for support staff" }).waitFor();
+      if (suffix === "desktop") await shots.take(page, "support-staff-only-desktop");
+
       if (suffix === "mobile") await page.getByRole("button", { name: "Show account menu" }).click();
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByRole("button", { name: "Sign in" }).waitFor();

@@ -15,6 +15,7 @@ describeInBrowser("support console", () => {
   let resellerEmail: string;
   let resellerName: string;
   let supportEmail: string;
+  let otherName: string;
   let premiumPool: string;
   let businessPool: string;
 
@@ -25,6 +26,7 @@ describeInBrowser("support console", () => {
     resellerEmail = reseller.email;
     resellerName = reseller.reseller.name;
     supportEmail = (await makeSupport(server.db, { password: PASSWORD })).email;
+    otherName = (await makeReseller(server.db)).reseller.name;
     api = client(server.url, reseller.api_key);
     premiumPool = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
     businessPool = (await api("POST", "/api/v1/purchases", { plan_id: "plan_business_10" })).body.pool.id;
@@ -106,6 +108,27 @@ describeInBrowser("support console", () => {
     await dialog.waitFor({ state: "detached" });
     await reseller.getByText("1 / 15").waitFor();
     expect((await pool(businessPool))?.total).toBe(15);
+  });
+
+  it("searches resellers by name or email", async () => {
+    const search = page.getByLabel("Search resellers");
+    await page.getByRole("article", { name: otherName }).waitFor();
+    // Part of the email, in other letter case.
+    await search.fill(resellerEmail.split("@")[0]?.toUpperCase() ?? "");
+    await page.getByRole("article", { name: otherName }).waitFor({ state: "detached" });
+    await page.getByRole("article", { name: resellerName }).waitFor();
+    expect(new URL(page.url()).searchParams.get("q")).toBe(resellerEmail.split("@")[0]?.toUpperCase());
+
+    await search.fill(otherName);
+    await page.getByRole("article", { name: resellerName }).waitFor({ state: "detached" });
+    await page.getByRole("article", { name: otherName }).waitFor();
+
+    await search.fill("no such reseller");
+    await page.getByRole("heading", { name: "No reseller matches “no such reseller”" }).waitFor();
+    await page.getByRole("button", { name: "Clear search" }).click();
+    await page.getByRole("article", { name: resellerName }).waitFor();
+    await page.getByRole("article", { name: otherName }).waitFor();
+    expect(await search.inputValue()).toBe("");
   });
 
   it("logged no browser console errors", () => {

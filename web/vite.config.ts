@@ -13,7 +13,8 @@ export default defineConfig({
   build: {
     outDir: `${repoRoot}dist/web`,
     emptyOutDir: true,
-    sourcemap: true,
+    // dist/web is served as is: no sourcemaps, so the sources are not published with it.
+    sourcemap: false,
   },
   server: {
     proxy: {

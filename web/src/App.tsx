@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { SessionUser } from "../../src/contracts/types.js";
-import { ApiError, setCsrfToken, setSessionLostHandler } from "./api";
+import { setCsrfToken, setSessionLostHandler } from "./api";
 import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/States";
@@ -11,36 +11,35 @@ import { ClientsPage } from "./pages/ClientsPage";
 import { LicensesPage } from "./pages/LicensesPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { PlansPage } from "./pages/PlansPage";
+import { SettingsPage } from "./pages/SettingsPage";
 import { SignInPage } from "./pages/SignInPage";
+import { StaffOnlyPage } from "./pages/StaffOnlyPage";
 import { SupportPage } from "./pages/SupportPage";
 import { navigate, useLocation } from "./router";
-import { homeFor, probablySignedIn, rememberSignedIn, SessionContext, type SessionValue } from "./session";
+import { homeFor, SessionContext, type SessionValue } from "./session";
 
 type Boot = { state: "checking" } | { state: "signed_out"; reason?: string } | { state: "signed_in"; user: SessionUser };
 
 export function App() {
-  const [boot, setBoot] = useState<Boot>(() => (probablySignedIn() ? { state: "checking" } : { state: "signed_out" }));
+  const [boot, setBoot] = useState<Boot>({ state: "checking" });
   const { path } = useLocation();
 
   const signedIn = useCallback((session: Session) => {
     setCsrfToken(session.csrf_token);
-    rememberSignedIn(true);
     setBoot({ state: "signed_in", user: session.user });
   }, []);
 
   const signedOut = useCallback((reason?: string) => {
     setCsrfToken(null);
-    rememberSignedIn(false);
     setBoot(reason ? { state: "signed_out", reason } : { state: "signed_out" });
   }, []);
 
-  // On load: pick up an existing session (and its CSRF token) from the cookie.
+  // On load: ask the server whether the cookie holds a session (and get its CSRF token); signed out is a plain answer.
   useEffect(() => {
-    if (!probablySignedIn()) return;
-    auth.session().then(signedIn, (err: unknown) => {
-      if (err instanceof ApiError && err.status === 401) signedOut();
-      else signedOut("We couldn't check your session. Sign in to continue.");
-    });
+    auth.session().then(
+      (answer) => (answer.user ? signedIn(answer) : signedOut()),
+      () => signedOut("We couldn't check your session. Sign in to continue."),
+    );
   }, [signedIn, signedOut]);
 
   useEffect(() => {
@@ -101,5 +100,7 @@ function Page({ path, user }: { path: string; user: SessionUser }) {
   if (client?.[1]) return <ClientDetailPage clientId={decodeURIComponent(client[1])} />;
   if (path === "/plans") return <PlansPage />;
   if (path === "/activity") return <ActivityPage />;
+  if (path === "/settings") return <SettingsPage />;
+  if (path === "/support") return <StaffOnlyPage />;
   return <NotFoundPage />;
 }

@@ -18,13 +18,15 @@ export interface Session {
   user: SessionUser;
   csrf_token: string;
 }
+/** GET /api/auth/session: signed out is an answer (both null), not an error. */
+export type SessionAnswer = Session | { user: null; csrf_token: null };
 export interface Paged {
   next_cursor: string | null;
 }
 export type ResellerOverview = Reseller & { pools: Pool[]; client_count: number };
 
 export const auth = {
-  session: () => get<Session>("/api/auth/session"),
+  session: () => get<SessionAnswer>("/api/auth/session"),
   login: (email: string, password: string) => request<Session>("POST", "/api/auth/login", { email, password }),
   logout: () => post<{ signed_out: boolean }>("/api/auth/logout"),
 };
@@ -41,8 +43,9 @@ export const pools = {
   list: () => get<{ pools: Pool[] }>(`${v1}/pools`),
   holders: (poolId: string, cursor?: string, limit = 25) =>
     get<{ pool: Pool; clients: PoolHolder[] } & Paged>(`${v1}/pools/${encodeURIComponent(poolId)}`, { limit, cursor }),
+  /** Answers with the pool's counts after the allocation, so the card can update without another read. */
   allocate: (poolId: string, clientId: string) =>
-    post<{ license: License }>(`${v1}/pools/${encodeURIComponent(poolId)}/allocations`, { client_id: clientId }),
+    post<{ license: License; pool: Pool }>(`${v1}/pools/${encodeURIComponent(poolId)}/allocations`, { client_id: clientId }),
   requestChange: (poolId: string, requestedTotal: number, note: string) =>
     post<{ pool_request: PoolRequest }>(`${v1}/pool-requests`, { pool_id: poolId, requested_total: requestedTotal, note }),
   requests: (status?: PoolRequest["status"]) =>
@@ -83,17 +86,28 @@ export interface ActivityFilter {
   limit?: number;
   cursor?: string;
 }
+export const account = {
+  me: () => get<{ reseller: Reseller }>(`${v1}/me`),
+  /** A new API key, returned once; the old key stops working at once. */
+  rotateApiKey: () => post<{ reseller: Reseller; api_key: string }>(`${v1}/api-key/rotate`),
+};
+
 export const activity = {
   list: (filter: ActivityFilter = {}) => get<{ activity: ActivityEntry[] } & Paged>(`${v1}/activity`, { ...filter }),
 };
 
+/** Support sees whose request it is. */
+export type SupportPoolRequest = PoolRequest & { reseller_name: string };
+
 const support = "/api/support/v1";
 export const supportApi = {
-  resellers: (cursor?: string) => get<{ resellers: ResellerOverview[] } & Paged>(`${support}/resellers`, { limit: 50, cursor }),
+  /** `q`: name or email contains, case-insensitive. */
+  resellers: (q: string, cursor?: string) =>
+    get<{ resellers: ResellerOverview[] } & Paged>(`${support}/resellers`, { q, limit: 50, cursor }),
   adjustPool: (poolId: string, total: number, reason: string) =>
     post<{ pool: Pool }>(`${support}/pools/${encodeURIComponent(poolId)}/adjust`, { total, reason }),
   requests: (status?: PoolRequest["status"]) =>
-    get<{ pool_requests: PoolRequest[] } & Paged>(`${support}/pool-requests`, { status, limit: 100 }),
+    get<{ pool_requests: SupportPoolRequest[] } & Paged>(`${support}/pool-requests`, { status, limit: 100 }),
   decide: (requestId: string, decision: "approve" | "decline", reason?: string) =>
     post<{ pool_request: PoolRequest; pool: Pool | null }>(
       `${support}/pool-requests/${encodeURIComponent(requestId)}/${decision}`,

@@ -91,6 +91,7 @@ export const ACTION_WORDS: Record<string, string> = {
   "pool_request.approved": "Pool-size request approved",
   "pool_request.declined": "Pool-size request declined",
   "reseller.created": "Account created",
+  "reseller.api_key_rotated": "API key rotated",
 };
 
 export function actionWords(action: string): string {

@@ -1,29 +1,25 @@
 import type { Pool } from "../../src/contracts/types.js";
-import { plans, pools } from "./endpoints";
+import { pools } from "./endpoints";
 import { formatDate, SOURCE_WORDS, titleCase } from "./format";
 
-/** A pool with the words to show for it: a name ("Premium 25") and where it came from and when. */
-export interface NamedPool extends Pool {
-  name: string;
-  origin: string;
+/**
+ * A pool in words. The server names each pool after the plan it was bought as ("Premium 25", "Premium top-up +5");
+ * support grants are all called "Support grant", so their license type is added to tell them apart.
+ */
+export function poolLabel(pool: Pick<Pool, "name" | "license_type" | "source">): string {
+  return pool.source === "adjustment" ? `${titleCase(pool.license_type)} (${pool.name})` : pool.name;
 }
 
-export function namePool(pool: Pool, planName: string | undefined): NamedPool {
-  const type = titleCase(pool.license_type);
-  const name = planName ?? (pool.source === "adjustment" ? `${type} (support grant)` : type);
-  const verb = pool.source === "adjustment" ? "granted" : "purchased";
-  const origin = `${SOURCE_WORDS[pool.source]}${planName ? ` · ${planName}` : ""} · ${verb} ${formatDate(pool.created_at)}`;
-  return { ...pool, name, origin };
+/** Where a pool came from and when: "Plan purchase · Premium 5 · purchased Dec 3, 2026". */
+export function poolOrigin(pool: Pool): string {
+  if (pool.source === "adjustment") return `${SOURCE_WORDS.adjustment} · granted ${formatDate(pool.created_at)}`;
+  return `${SOURCE_WORDS[pool.source]} · ${pool.name} · purchased ${formatDate(pool.created_at)}`;
 }
 
-/** Pools, newest first, named after the plan they were bought as (from the purchase history). */
-export async function loadNamedPools(): Promise<NamedPool[]> {
-  const [poolList, purchaseList] = await Promise.all([pools.list(), plans.purchases()]);
-  const planByPool = new Map(purchaseList.purchases.map((p) => [p.pool_id, p.plan_name]));
-  return poolList.pools.map((p) => namePool(p, planByPool.get(p.id)));
-}
+/** The reseller's pools, newest first, each carrying its own name. */
+export const loadPools = (): Promise<Pool[]> => pools.list().then((r) => r.pools);
 
-/** "Premium 25 · 3 of 25 free" for pickers. */
-export function poolChoiceLabel(pool: NamedPool): string {
-  return `${pool.name} · ${pool.unallocated} of ${pool.total} free`;
+/** Replaces one pool in a list with a newer copy of it (e.g. the counts an allocation or revoke answered with). */
+export function replacePool(list: Pool[] | null, pool: Pool): Pool[] | null {
+  return list ? list.map((p) => (p.id === pool.id ? pool : p)) : list;
 }

@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { Link, useLocation } from "../router";
 import { useSession } from "../session";
-import { IconActivity, IconCart, IconKey, IconLifebuoy, IconLogo, IconSignOut, IconUsers } from "./Icons";
+import { IconActivity, IconCart, IconKey, IconLifebuoy, IconLogo, IconSettings, IconSignOut, IconUsers } from "./Icons";
 
 interface NavItem {
   to: string;
@@ -14,6 +14,7 @@ const RESELLER_NAV: NavItem[] = [
   { to: "/clients", label: "Clients", icon: <IconUsers /> },
   { to: "/plans", label: "Plans", icon: <IconCart /> },
   { to: "/activity", label: "Activity", icon: <IconActivity /> },
+  { to: "/settings", label: "Settings", icon: <IconSettings /> },
 ];
 const SUPPORT_NAV: NavItem[] = [{ to: "/support", label: "Support console", icon: <IconLifebuoy /> }];
 

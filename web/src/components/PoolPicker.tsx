@@ -1,9 +1,10 @@
+import type { Pool } from "../../../src/contracts/types.js";
 import { formatNumber, fullness } from "../format";
-import type { NamedPool } from "../pools";
+import { poolLabel } from "../pools";
 
 interface PoolPickerProps {
   legend: string;
-  pools: NamedPool[];
+  pools: Pool[];
   value: string | null;
   onChange: (poolId: string | null) => void;
   /** Offer "No license for now" (value null). */
@@ -42,7 +43,7 @@ export function PoolPicker({ legend, pools, value, onChange, allowNone = false, 
                 onChange={() => onChange(pool.id)}
               />
               <span className="pool-option__text">
-                <span className="pool-option__name">{pool.name}</span>
+                <span className="pool-option__name">{poolLabel(pool)}</span>
                 <span className={`pool-option__note${full && !current ? " pool-option__note--full" : ""}`}>{note}</span>
               </span>
             </label>

@@ -5,13 +5,13 @@ import { InputField } from "../components/Field";
 import { Modal } from "../components/Modal";
 import { PoolFullHelp } from "../components/PoolFullHelp";
 import { PoolPicker } from "../components/PoolPicker";
-import { SiteKeyReveal } from "../components/SiteKeyReveal";
+import { SiteKeyReveal } from "../components/SecretReveal";
 import { ErrorState, Notice, Spinner } from "../components/States";
 import { clients } from "../endpoints";
 import { formErrors, isPoolFull } from "../errors";
 import { titleCase } from "../format";
 import { useAsync } from "../hooks";
-import { loadNamedPools } from "../pools";
+import { loadPools } from "../pools";
 
 interface AddClientModalProps {
   onClose: () => void;
@@ -23,7 +23,7 @@ type Created = { client: Client; siteKey: string };
 
 /** Step 1: name, site and pool. Step 2: the site key, shown once, with how to install it. */
 export function AddClientModal({ onClose, onCreated }: AddClientModalProps) {
-  const poolList = useAsync(loadNamedPools, "pools");
+  const poolList = useAsync(loadPools, "pools");
   const [name, setName] = useState("");
   const [siteUrl, setSiteUrl] = useState("");
   const [poolId, setPoolId] = useState<string | null | undefined>(undefined);

@@ -7,6 +7,7 @@ import { Notice } from "../components/States";
 import { supportApi } from "../endpoints";
 import { formErrors } from "../errors";
 import { titleCase } from "../format";
+import { poolLabel } from "../pools";
 
 interface AdjustPoolModalProps {
   pool: Pool;
@@ -44,7 +45,7 @@ export function AdjustPoolModal({ pool, resellerName, onClose, onAdjusted }: Adj
   return (
     <Modal
       title={`Adjust ${titleCase(pool.license_type)} pool`}
-      description={`${resellerName} · ${pool.used} of ${pool.total} slots in use`}
+      description={`${resellerName} · ${poolLabel(pool)} · ${pool.used} of ${pool.total} slots in use`}
       onClose={onClose}
       busy={busy}
       size="sm"

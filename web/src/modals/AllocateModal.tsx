@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from "react";
-import type { Client } from "../../../src/contracts/types.js";
+import type { Client, Pool } from "../../../src/contracts/types.js";
 import { Modal } from "../components/Modal";
 import { PoolFullHelp } from "../components/PoolFullHelp";
 import { EmptyState, ErrorState, Notice, Spinner } from "../components/States";
@@ -7,15 +7,16 @@ import { clients, pools } from "../endpoints";
 import { friendlyMessage, isPoolFull } from "../errors";
 import { formatRelative, plural, shortSite } from "../format";
 import { useAsync, useDebounced } from "../hooks";
-import type { NamedPool } from "../pools";
+import { poolLabel } from "../pools";
 import { Link } from "../router";
 
 const PICK_LIMIT = 20;
 
 interface AllocateModalProps {
-  pool: NamedPool;
+  pool: Pool;
   onClose: () => void;
-  onAllocated: (client: Client) => void;
+  /** `pool`: the pool as it is after the allocation, with its new counts. */
+  onAllocated: (client: Client, pool: Pool) => void;
   onShowHolders: () => void;
   onRequestChange: () => void;
 }
@@ -35,8 +36,8 @@ export function AllocateModal({ pool, onClose, onAllocated, onShowHolders, onReq
     setBusy(true);
     setError(null);
     try {
-      await pools.allocate(pool.id, chosen.id);
-      onAllocated(chosen);
+      const res = await pools.allocate(pool.id, chosen.id);
+      onAllocated(chosen, res.pool);
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -46,7 +47,7 @@ export function AllocateModal({ pool, onClose, onAllocated, onShowHolders, onReq
   const list = candidates.data?.clients ?? [];
   return (
     <Modal
-      title={`Allocate a ${pool.name} license`}
+      title={`Allocate a ${poolLabel(pool)} license`}
       description={`${plural(pool.unallocated, "slot")} free in this pool. Only clients without a license are listed.`}
       onClose={onClose}
       busy={busy}

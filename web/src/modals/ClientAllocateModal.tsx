@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Client } from "../../../src/contracts/types.js";
+import type { Client, License, Pool } from "../../../src/contracts/types.js";
 import { Modal } from "../components/Modal";
 import { PoolFullHelp } from "../components/PoolFullHelp";
 import { PoolPicker } from "../components/PoolPicker";
@@ -8,18 +8,19 @@ import { pools } from "../endpoints";
 import { friendlyMessage, isPoolFull } from "../errors";
 import { shortSite } from "../format";
 import { useAsync } from "../hooks";
-import { loadNamedPools } from "../pools";
+import { loadPools } from "../pools";
 import { Link } from "../router";
 
 interface ClientAllocateModalProps {
   client: Client;
   onClose: () => void;
-  onAllocated: () => void;
+  /** The new license, and its pool as it is after the allocation. */
+  onAllocated: (result: { license: License; pool: Pool }) => void;
 }
 
 /** From a client's page: pick the pool its license comes from. */
 export function ClientAllocateModal({ client, onClose, onAllocated }: ClientAllocateModalProps) {
-  const poolList = useAsync(loadNamedPools, "pools");
+  const poolList = useAsync(loadPools, "pools");
   const [picked, setPicked] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -31,8 +32,7 @@ export function ClientAllocateModal({ client, onClose, onAllocated }: ClientAllo
     setBusy(true);
     setError(null);
     try {
-      await pools.allocate(target, client.id);
-      onAllocated();
+      onAllocated(await pools.allocate(target, client.id));
     } catch (err) {
       setError(err);
       setBusy(false);

@@ -1,16 +1,16 @@
 import { type FormEvent, useState } from "react";
 import { NOTE_MAX, POOL_TOTAL_MAX } from "../../../src/contracts/limits.js";
-import type { PoolRequest } from "../../../src/contracts/types.js";
+import type { Pool, PoolRequest } from "../../../src/contracts/types.js";
 import { InputField, TextAreaField } from "../components/Field";
 import { Modal } from "../components/Modal";
 import { Notice } from "../components/States";
 import { pools } from "../endpoints";
 import { formErrors } from "../errors";
 import { plural } from "../format";
-import type { NamedPool } from "../pools";
+import { poolLabel } from "../pools";
 
 interface PoolRequestModalProps {
-  pool: NamedPool;
+  pool: Pool;
   onClose: () => void;
   onFiled: (request: PoolRequest) => void;
 }
@@ -56,7 +56,7 @@ export function PoolRequestModal({ pool, onClose, onFiled }: PoolRequestModalPro
   return (
     <Modal
       title="Ask support to resize this pool"
-      description={`${pool.name}: ${pool.used} of ${pool.total} slots in use.`}
+      description={`${poolLabel(pool)}: ${pool.used} of ${pool.total} slots in use.`}
       onClose={onClose}
       busy={busy}
       size="sm"

@@ -8,7 +8,7 @@ import { clients } from "../endpoints";
 import { friendlyMessage, isPoolFull } from "../errors";
 import { shortSite, titleCase } from "../format";
 import { useAsync } from "../hooks";
-import { loadNamedPools } from "../pools";
+import { loadPools, poolLabel } from "../pools";
 import { Link } from "../router";
 
 interface ReissueModalProps {
@@ -19,7 +19,7 @@ interface ReissueModalProps {
 
 /** Change a client's license type: move its license to a slot of another pool, all or nothing. */
 export function ReissueModal({ client, onClose, onReissued }: ReissueModalProps) {
-  const poolList = useAsync(loadNamedPools, "pools");
+  const poolList = useAsync(loadPools, "pools");
   const [target, setTarget] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -52,7 +52,7 @@ export function ReissueModal({ client, onClose, onReissued }: ReissueModalProps)
             Cancel
           </button>
           <button type="button" className="button button--primary" onClick={submit} disabled={busy || !target}>
-            {busy ? "Changing…" : chosen ? `Move to ${chosen.name}` : "Change license"}
+            {busy ? "Changing…" : chosen ? `Move to ${poolLabel(chosen)}` : "Change license"}
           </button>
         </>
       }

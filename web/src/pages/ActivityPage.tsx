@@ -1,16 +1,13 @@
-import { useEffect, useState } from "react";
-import type { ActivityEntry } from "../../../src/contracts/types.js";
-import { ApiError } from "../api";
 import { ClientCombobox } from "../components/ClientCombobox";
 import { IconActivity, IconClose } from "../components/Icons";
 import { PageHeader } from "../components/Layout";
 import { EmptyState, ErrorState, Loading } from "../components/States";
-import { activity, clients } from "../endpoints";
+import { activity } from "../endpoints";
 import { ACTION_WORDS, actionWords, actorWords, formatDateTime, formatRelative, plural } from "../format";
 import { useAsync, usePaged, useTitle } from "../hooks";
-import { loadNamedPools } from "../pools";
+import { loadPools } from "../pools";
 import { Link, setQuery, useLocation } from "../router";
-import { type ClientNames, describeEntry, knownClientNames } from "./activity/describe";
+import { describeEntry, offboardedClients } from "./activity/describe";
 
 const PAGE = 30;
 
@@ -32,8 +29,10 @@ export function ActivityPage() {
         .then((r) => ({ items: r.activity, next_cursor: r.next_cursor })),
     `${clientId}|${action}`,
   );
-  const poolList = useAsync(loadNamedPools, "pools");
-  const { names, deleted } = useClientNames(log.items, clientId);
+  const poolList = useAsync(loadPools, "pools");
+  const offboarded = offboardedClients(log.items);
+  // The filtered client's name: its newest entry on screen carries it.
+  const filterName = clientId ? log.items.find((e) => e.client_id === clientId && e.client_name)?.client_name : undefined;
   const filtered = Boolean(clientId || action);
 
   return (
@@ -43,7 +42,8 @@ export function ActivityPage() {
       <div className="toolbar">
         {clientId ? (
           <span className="chip">
-            <span className="chip__label">Client:</span> {names[clientId] ?? (deleted.has(clientId) ? "Offboarded client" : "…")}
+            <span className="chip__label">Client:</span> {filterName ?? (log.loaded ? "Selected client" : "…")}
+            {offboarded.has(clientId) ? " (offboarded)" : null}
             <button
               type="button"
               className="chip__remove"
@@ -99,17 +99,16 @@ export function ActivityPage() {
         <div className="card card--flush">
           <ol className="log" aria-busy={log.loading} aria-label="Activity entries">
             {log.items.map((entry) => {
-              const d = describeEntry(entry, { names, deleted }, poolList.data ?? []);
-              const clientName = entry.client_id ? names[entry.client_id] : undefined;
+              const d = describeEntry(entry, offboarded, poolList.data ?? []);
               return (
                 <li key={entry.id} className="log__item">
                   <span className={`log__dot log__dot--${d.tone}`} aria-hidden="true" />
                   <div className="log__main">
                     <p className="log__action">{actionWords(entry.action)}</p>
                     <p className="log__detail">
-                      {entry.client_id && clientName && !deleted.has(entry.client_id) ? (
+                      {entry.client_id && entry.client_name && !offboarded.has(entry.client_id) ? (
                         <Link to={`/clients/${encodeURIComponent(entry.client_id)}`} className="text-link">
-                          {clientName}
+                          {entry.client_name}
                         </Link>
                       ) : d.subject ? (
                         <span className="log__subject">{d.subject}</span>
@@ -145,48 +144,4 @@ export function ActivityPage() {
       )}
     </>
   );
-}
-
-/** Client names for the ids on screen: from the entries themselves where they carry one, otherwise looked up once. */
-function useClientNames(entries: ActivityEntry[], filterClientId: string): ClientNames {
-  const [fetched, setFetched] = useState<Record<string, string | null>>({});
-  // Offboarded clients can't be looked up any more; their names are in their "client.deleted" entries.
-  const offboarded = useAsync(
-    () => activity.list({ action: "client.deleted", limit: 200 }).then((r) => r.activity),
-    "offboarded",
-  );
-  const known = knownClientNames([...entries, ...(offboarded.data ?? [])]);
-  const wanted = [...new Set([...entries.map((e) => e.client_id), filterClientId || null])].filter(
-    (id): id is string =>
-      typeof id === "string" && id !== "" && !(id in fetched) && !(id in known.names) && !known.deleted.has(id),
-  );
-  // Wait for the offboarded list, so no lookup is made for a client that no longer exists.
-  const key = offboarded.loading ? "" : wanted.sort().join(",");
-  useEffect(() => {
-    if (!key) return;
-    let live = true;
-    Promise.all(
-      key.split(",").map((id) =>
-        clients.get(id).then(
-          (r) => [id, r.client.name] as const,
-          // null: offboarded. Other failures stay unknown and show as "a client".
-          (err: unknown) => [id, err instanceof ApiError && err.code === "not_found" ? null : undefined] as const,
-        ),
-      ),
-    ).then((pairs) => {
-      if (!live) return;
-      const settled = pairs.filter((pair): pair is readonly [string, string | null] => pair[1] !== undefined);
-      setFetched((f) => ({ ...f, ...Object.fromEntries(settled) }));
-    });
-    return () => {
-      live = false;
-    };
-  }, [key]);
-  const names: Record<string, string> = { ...known.names };
-  const deleted = new Set(known.deleted);
-  for (const [id, name] of Object.entries(fetched)) {
-    if (name === null) deleted.add(id);
-    else names[id] = name;
-  }
-  return { names, deleted };
 }

@@ -13,7 +13,7 @@ import { useAsync, useTitle } from "../hooks";
 import { ClientAllocateModal } from "../modals/ClientAllocateModal";
 import { ReissueModal } from "../modals/ReissueModal";
 import { RevokeModal } from "../modals/RevokeModal";
-import { loadNamedPools } from "../pools";
+import { loadPools, poolLabel, replacePool } from "../pools";
 import { Link, navigate } from "../router";
 import { ClientActivity } from "./clients/ClientActivity";
 import { NewSiteKeyDialog, OffboardDialog, RegenerateKeyDialog, SuspendDialog } from "./clients/ClientConfirmations";
@@ -25,7 +25,7 @@ type Dialog = "allocate" | "revoke" | "reissue" | "suspend" | "regenerate" | "of
 export function ClientDetailPage({ clientId }: { clientId: string }) {
   const toast = useToast();
   const loaded = useAsync(() => clients.get(clientId).then((r) => r.client), clientId);
-  const poolList = useAsync(loadNamedPools, "pools");
+  const poolList = useAsync(loadPools, "pools");
   const [dialog, setDialog] = useState<Dialog>(null);
   const [resuming, setResuming] = useState(false);
   const [activityVersion, setActivityVersion] = useState(0);
@@ -34,11 +34,6 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
 
   const changed = (next: Client) => {
     loaded.setData(() => next);
-    setActivityVersion((v) => v + 1);
-  };
-  const refresh = () => {
-    loaded.reload();
-    poolList.reload();
     setActivityVersion((v) => v + 1);
   };
 
@@ -128,7 +123,7 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
                 <dl className="facts">
                   <div>
                     <dt>Pool</dt>
-                    <dd>{pool?.name ?? "…"}</dd>
+                    <dd>{pool ? poolLabel(pool) : "…"}</dd>
                   </div>
                   <div>
                     <dt>Allocated</dt>
@@ -235,9 +230,11 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
         <ClientAllocateModal
           client={client}
           onClose={() => setDialog(null)}
-          onAllocated={() => {
+          onAllocated={({ license: next, pool: after }) => {
             setDialog(null);
-            refresh();
+            const { pool_id, license_type, allocated_at } = next;
+            changed({ ...client, license: { pool_id, license_type, allocated_at } });
+            poolList.setData((all) => replacePool(all, after));
             toast({
               tone: "success",
               title: `License allocated to ${client.name}`,
@@ -253,7 +250,7 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
           onRevoked={(r) => {
             setDialog(null);
             changed(r.client);
-            poolList.reload();
+            poolList.setData((all) => replacePool(all, r.pool));
             toast({
               tone: "success",
               title: `License revoked from ${client.name}`,

@@ -7,7 +7,7 @@ import { type ClientFilter, clients } from "../endpoints";
 import { formatNumber, shortSite, titleCase } from "../format";
 import { useAsync, useDebounced, usePaged, useTitle } from "../hooks";
 import { AddClientModal } from "../modals/AddClientModal";
-import { loadNamedPools } from "../pools";
+import { loadPools, poolLabel } from "../pools";
 import { Link, setQuery, useLocation } from "../router";
 
 const PAGE = 25;
@@ -21,14 +21,17 @@ export function ClientsPage() {
   const status = (query.get("status") ?? "") as ClientFilter["status"];
   const licensed = (query.get("licensed") ?? "") as ClientFilter["licensed"];
   const adding = query.get("add") === "1";
-  const poolNames = useAsync(loadNamedPools, "pools");
+  const poolList = useAsync(loadPools, "pools");
   const filter: ClientFilter = { q, status, licensed, limit: PAGE };
   const list = usePaged(
     (cursor) =>
       clients.list({ ...filter, ...(cursor ? { cursor } : {}) }).then((r) => ({ items: r.clients, next_cursor: r.next_cursor })),
     JSON.stringify(filter),
   );
-  const nameOf = (poolId: string) => poolNames.data?.find((p) => p.id === poolId)?.name;
+  const nameOf = (poolId: string) => {
+    const pool = poolList.data?.find((p) => p.id === poolId);
+    return pool ? poolLabel(pool) : undefined;
+  };
   const filtered = Boolean(q || status || licensed);
 
   return (

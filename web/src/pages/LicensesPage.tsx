@@ -10,14 +10,14 @@ import { useAsync, useTitle } from "../hooks";
 import { AllocateModal } from "../modals/AllocateModal";
 import { PoolRequestModal } from "../modals/PoolRequestModal";
 import { RevokeModal, type RevokeTarget } from "../modals/RevokeModal";
-import { loadNamedPools, type NamedPool } from "../pools";
+import { loadPools, replacePool } from "../pools";
 import { Link, setQuery, useLocation } from "../router";
 import { type CardNotice, PoolCard } from "./licenses/PoolCard";
 
 type Dialog =
-  | { kind: "allocate"; pool: NamedPool }
-  | { kind: "revoke"; pool: NamedPool; client: RevokeTarget }
-  | { kind: "request"; pool: NamedPool }
+  | { kind: "allocate"; pool: Pool }
+  | { kind: "revoke"; pool: Pool; client: RevokeTarget }
+  | { kind: "request"; pool: Pool }
   | null;
 
 /** The main screen: one card per license pool, with allocation, revocation and the ways out of a full pool. */
@@ -27,7 +27,7 @@ export function LicensesPage() {
   const { query } = useLocation();
   const newPoolId = query.get("new");
   const focusPoolId = newPoolId ?? query.get("pool");
-  const poolList = useAsync(loadNamedPools, "pools");
+  const poolList = useAsync(loadPools, "pools");
   const pending = useAsync(() => poolsApi.requests("pending"), "pending");
   const [expanded, setExpanded] = useState<Set<string>>(() => new Set(query.get("pool") ? [query.get("pool") as string] : []));
   const [versions, setVersions] = useState<Record<string, number>>({});
@@ -66,12 +66,12 @@ export function LicensesPage() {
       card?.querySelector<HTMLElement>(".pool-card__toggle")?.focus();
     });
   };
-  const replacePool = (pool: NamedPool) => poolList.setData((all) => (all ?? []).map((p) => (p.id === pool.id ? pool : p)));
+  // The pool as the server answered it (after an allocation, revoke...): its card shows the new counts at once.
+  const updatePool = (pool: Pool) => poolList.setData((all) => replacePool(all, pool));
 
-  const allocated = (pool: NamedPool, client: Client) => {
+  const allocated = (client: Client, pool: Pool) => {
     setDialog(null);
-    replacePool({ ...pool, used: pool.used + 1, unallocated: pool.unallocated - 1 });
-    poolList.reload();
+    updatePool(pool);
     bump(pool.id);
     setNotice(pool.id, {
       tone: "success",
@@ -86,13 +86,9 @@ export function LicensesPage() {
     });
   };
 
-  const revoked = (poolId: string, client: RevokeTarget, counts: Pool) => {
+  const revoked = (poolId: string, client: RevokeTarget, pool: Pool) => {
     setDialog(null);
-    poolList.setData((all) =>
-      (all ?? []).map((p) =>
-        p.id === poolId ? { ...p, total: counts.total, used: counts.used, unallocated: counts.unallocated } : p,
-      ),
-    );
+    updatePool(pool);
     bump(poolId);
     setNotice(poolId, {
       tone: "info",
@@ -200,7 +196,7 @@ export function LicensesPage() {
         <AllocateModal
           pool={dialog.pool}
           onClose={() => setDialog(null)}
-          onAllocated={(client) => allocated(dialog.pool, client)}
+          onAllocated={allocated}
           onShowHolders={() => showHolders(dialog.pool.id)}
           onRequestChange={() => setDialog({ kind: "request", pool: dialog.pool })}
         />

@@ -1,35 +1,48 @@
-import { useState } from "react";
-import type { Pool, PoolRequest } from "../../../src/contracts/types.js";
-import { IconCheck, IconLifebuoy } from "../components/Icons";
+import { useEffect, useState } from "react";
+import type { Pool } from "../../../src/contracts/types.js";
+import { IconCheck, IconLifebuoy, IconSearch } from "../components/Icons";
 import { PageHeader } from "../components/Layout";
 import { FullnessBadge, PoolBar } from "../components/PoolBar";
 import { EmptyState, ErrorState, Loading } from "../components/States";
 import { useToast } from "../components/Toasts";
-import { type ResellerOverview, supportApi } from "../endpoints";
-import { formatDate, formatNumber, formatRelative, plural, SOURCE_WORDS, titleCase } from "../format";
-import { useAsync, usePaged, useTitle } from "../hooks";
+import { type ResellerOverview, type SupportPoolRequest, supportApi } from "../endpoints";
+import { formatDate, formatNumber, formatRelative, plural, titleCase } from "../format";
+import { useAsync, useDebounced, usePaged, useTitle } from "../hooks";
 import { AdjustPoolModal } from "../modals/AdjustPoolModal";
 import { DecideRequestModal } from "../modals/DecideRequestModal";
+import { poolLabel } from "../pools";
+import { setQuery, useLocation } from "../router";
 
 type Dialog =
   | { kind: "adjust"; pool: Pool; reseller: ResellerOverview }
-  | { kind: "decide"; request: PoolRequest; decision: "approve" | "decline" }
+  | { kind: "decide"; request: SupportPoolRequest; decision: "approve" | "decline" }
   | null;
 
 /** Support staff: pending pool-size requests to decide, and every reseller with its pools. */
 export function SupportPage() {
   useTitle("Support console");
   const toast = useToast();
+  const { query } = useLocation();
+  const [search, setSearch] = useState(query.get("q") ?? "");
+  const q = useDebounced(search.trim());
   const requests = useAsync(() => supportApi.requests("pending"), "pending");
   const [version, setVersion] = useState(0);
   const resellers = usePaged(
-    (cursor) => supportApi.resellers(cursor).then((r) => ({ items: r.resellers, next_cursor: r.next_cursor })),
-    `resellers:${version}`,
+    (cursor) => supportApi.resellers(q, cursor).then((r) => ({ items: r.resellers, next_cursor: r.next_cursor })),
+    `resellers:${q}:${version}`,
   );
   const [dialog, setDialog] = useState<Dialog>(null);
-  const resellerName = (id: string) => resellers.items.find((r) => r.id === id)?.name ?? "A reseller";
-  const poolOf = (id: string) => resellers.items.flatMap((r) => r.pools).find((p) => p.id === id);
   const pending = requests.data?.pool_requests ?? [];
+
+  // Every pool seen in the reseller list so far, so a request's pool stays described while a search narrows the list.
+  const [seenPools, setSeenPools] = useState<Record<string, Pool>>({});
+  useEffect(() => {
+    setSeenPools((seen) => ({ ...seen, ...Object.fromEntries(resellers.items.flatMap((r) => r.pools).map((p) => [p.id, p])) }));
+  }, [resellers.items]);
+  const clearSearch = () => {
+    setSearch("");
+    setQuery({ q: null });
+  };
 
   return (
     <>
@@ -73,23 +86,34 @@ export function SupportPage() {
               </thead>
               <tbody>
                 {pending.map((r) => {
-                  const pool = poolOf(r.pool_id);
+                  const pool = seenPools[r.pool_id];
                   const diff = r.requested_total - r.current_total;
                   return (
                     <tr key={r.id}>
                       <td data-label="Reseller" className="table__primary-text">
-                        {resellerName(r.reseller_id)}
+                        {r.reseller_name}
                       </td>
                       <td data-label="Pool">
-                        {pool ? `${titleCase(pool.license_type)} · ${pool.used} of ${pool.total} used` : "Pool"}
+                        {pool ? (
+                          <span className="license-cell">
+                            <span>{poolLabel(pool)}</span>
+                            <span className="table__secondary">
+                              {formatNumber(pool.used)} of {formatNumber(pool.total)} used
+                            </span>
+                          </span>
+                        ) : (
+                          <span className="muted">{plural(r.current_total, "slot")}</span>
+                        )}
                       </td>
                       <td data-label="Change">
-                        <strong>
-                          {r.current_total} → {r.requested_total}
-                        </strong>{" "}
-                        <span className={`delta ${diff > 0 ? "delta--up" : "delta--down"}`}>
-                          ({diff > 0 ? "+" : ""}
-                          {diff})
+                        <span className="nowrap">
+                          <strong>
+                            {r.current_total} → {r.requested_total}
+                          </strong>{" "}
+                          <span className={`delta ${diff > 0 ? "delta--up" : "delta--down"}`}>
+                            ({diff > 0 ? "+" : ""}
+                            {diff})
+                          </span>
                         </span>
                       </td>
                       <td data-label="Note" className="table__note">
@@ -104,7 +128,7 @@ export function SupportPage() {
                             type="button"
                             className="button button--primary button--small"
                             onClick={() => setDialog({ kind: "decide", request: r, decision: "approve" })}
-                            aria-label={`Approve request from ${resellerName(r.reseller_id)}`}
+                            aria-label={`Approve request from ${r.reseller_name}`}
                           >
                             Approve
                           </button>
@@ -112,7 +136,7 @@ export function SupportPage() {
                             type="button"
                             className="button button--secondary button--small"
                             onClick={() => setDialog({ kind: "decide", request: r, decision: "decline" })}
-                            aria-label={`Decline request from ${resellerName(r.reseller_id)}`}
+                            aria-label={`Decline request from ${r.reseller_name}`}
                           >
                             Decline
                           </button>
@@ -133,14 +157,48 @@ export function SupportPage() {
             Resellers
           </h2>
         </div>
+        <search className="toolbar">
+          <div className="search">
+            <IconSearch />
+            <label htmlFor="resellers-search" className="visually-hidden">
+              Search resellers
+            </label>
+            <input
+              id="resellers-search"
+              className="input search__input"
+              type="search"
+              placeholder="Search by name or email"
+              value={search}
+              autoComplete="off"
+              onChange={(e) => {
+                setSearch(e.target.value);
+                setQuery({ q: e.target.value.trim() || null });
+              }}
+            />
+          </div>
+        </search>
         {resellers.error && !resellers.loaded ? (
           <ErrorState error={resellers.error} onRetry={resellers.reload} title="Resellers didn't load" />
         ) : !resellers.loaded ? (
           <Loading label="Loading resellers…" />
         ) : resellers.items.length === 0 ? (
-          <EmptyState icon={<IconLifebuoy />} title="No resellers yet" />
+          q ? (
+            <EmptyState
+              icon={<IconSearch />}
+              title={`No reseller matches “${q}”`}
+              action={
+                <button type="button" className="button button--secondary" onClick={clearSearch}>
+                  Clear search
+                </button>
+              }
+            >
+              <p>Search by part of the reseller's name or email address.</p>
+            </EmptyState>
+          ) : (
+            <EmptyState icon={<IconLifebuoy />} title="No resellers yet" />
+          )
         ) : (
-          <div className="reseller-list">
+          <div className="reseller-list" aria-busy={resellers.loading}>
             {resellers.items.map((r) => (
               <article key={r.id} className="card reseller" aria-label={r.name}>
                 <div className="reseller__head">
@@ -159,12 +217,13 @@ export function SupportPage() {
                       <li key={p.id} className="support-pool">
                         <div className="support-pool__name">
                           <span className="badge badge--type">{titleCase(p.license_type)}</span>
-                          <span className="muted">
-                            {SOURCE_WORDS[p.source]} · {formatDate(p.created_at)}
+                          <span className="support-pool__titles">
+                            <span className="support-pool__plan">{p.name}</span>
+                            <span className="support-pool__date">{formatDate(p.created_at)}</span>
                           </span>
                         </div>
                         <div className="support-pool__bar">
-                          <PoolBar pool={p} label={`${r.name} ${titleCase(p.license_type)} pool`} />
+                          <PoolBar pool={p} label={`${r.name} ${poolLabel(p)} pool`} />
                           <span className="support-pool__count">
                             {formatNumber(p.used)} / {formatNumber(p.total)}
                           </span>
@@ -218,7 +277,7 @@ export function SupportPage() {
         <DecideRequestModal
           request={dialog.request}
           decision={dialog.decision}
-          resellerName={resellerName(dialog.request.reseller_id)}
+          resellerName={dialog.request.reseller_name}
           onClose={() => setDialog(null)}
           onDecided={() => {
             setDialog(null);

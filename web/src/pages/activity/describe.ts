@@ -1,29 +1,15 @@
-import type { ActivityEntry } from "../../../../src/contracts/types.js";
+import type { ActivityEntry, Pool } from "../../../../src/contracts/types.js";
 import { plural, shortSite, titleCase } from "../../format";
-import type { NamedPool } from "../../pools";
-
-export interface ClientNames {
-  names: Record<string, string>;
-  /** Clients known to be offboarded: shown by name, without a link. */
-  deleted: Set<string>;
-}
+import { poolLabel } from "../../pools";
 
 type Bag = Record<string, unknown>;
 const bag = (v: unknown): Bag => (v && typeof v === "object" ? (v as Bag) : {});
 const str = (v: unknown): string | null => (typeof v === "string" && v !== "" ? v : null);
 const num = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
-/** Names the entries themselves carry (client.created / updated / deleted), newest entry first wins. */
-export function knownClientNames(entries: ActivityEntry[]): ClientNames {
-  const names: Record<string, string> = {};
-  const deleted = new Set<string>();
-  for (const e of entries) {
-    if (!e.client_id) continue;
-    const name = e.action === "client.deleted" ? str(bag(e.before).name) : str(bag(e.after).name);
-    if (e.action === "client.deleted") deleted.add(e.client_id);
-    if (name && !(e.client_id in names)) names[e.client_id] = name;
-  }
-  return { names, deleted };
+/** Clients whose "client.deleted" entry is among `entries`: shown by name, without a link to a page that is gone. */
+export function offboardedClients(entries: ActivityEntry[]): Set<string> {
+  return new Set(entries.flatMap((e) => (e.action === "client.deleted" && e.client_id ? [e.client_id] : [])));
 }
 
 export interface Described {
@@ -45,17 +31,23 @@ const TONES: Record<string, Described["tone"]> = {
   "pool.granted": "good",
   "pool_request.approved": "good",
   "pool_request.declined": "bad",
+  "reseller.api_key_rotated": "info",
 };
 
-/** One audit entry in words: who or what it is about, and the change in a short phrase. */
-export function describeEntry(e: ActivityEntry, clients: ClientNames, pools: NamedPool[]): Described {
+/**
+ * One audit entry in words: who or what it is about, and the change in a short phrase. Client entries carry the
+ * client's name at the time; pools are named from the reseller's pool list (pools are never deleted).
+ */
+export function describeEntry(e: ActivityEntry, offboarded: Set<string>, pools: Pool[]): Described {
   const before = bag(e.before);
   const after = bag(e.after);
-  const poolName = (id: unknown) => pools.find((p) => p.id === id)?.name ?? null;
-  const clientName = e.client_id ? (clients.names[e.client_id] ?? null) : null;
+  const poolName = (id: unknown) => {
+    const pool = pools.find((p) => p.id === id);
+    return pool ? poolLabel(pool) : null;
+  };
   const subject = e.client_id
-    ? clientName
-      ? `${clientName}${clients.deleted.has(e.client_id) ? " (offboarded)" : ""}`
+    ? e.client_name
+      ? `${e.client_name}${offboarded.has(e.client_id) ? " (offboarded)" : ""}`
       : "A client"
     : e.pool_id
       ? (poolName(e.pool_id) ?? "A pool")
@@ -132,6 +124,10 @@ export function describeEntry(e: ActivityEntry, clients: ClientNames, pools: Nam
       return out(
         [want !== null ? plural(want, "slot") : null, reason ? `“${reason}”` : null].filter(Boolean).join(" · ") || null,
       );
+    }
+    case "reseller.api_key_rotated": {
+      const prefix = str(after.api_key_prefix);
+      return out(prefix ? `new key ${prefix}…` : null);
     }
     default:
       return out(null);

@@ -1,6 +1,6 @@
 import type { Client } from "../../../../src/contracts/types.js";
 import { Modal } from "../../components/Modal";
-import { SiteKeyReveal } from "../../components/SiteKeyReveal";
+import { SiteKeyReveal } from "../../components/SecretReveal";
 import { clients } from "../../endpoints";
 import { shortSite } from "../../format";
 import { ConfirmModal } from "../../modals/ConfirmModal";

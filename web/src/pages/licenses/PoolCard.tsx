@@ -1,10 +1,10 @@
 import { type ReactNode, useId } from "react";
-import type { PoolHolder, PoolRequest } from "../../../../src/contracts/types.js";
+import type { Pool, PoolHolder, PoolRequest } from "../../../../src/contracts/types.js";
 import { IconChevron, IconClose, IconPlus } from "../../components/Icons";
 import { FullnessBadge, PoolBar } from "../../components/PoolBar";
 import { PoolFullHelp } from "../../components/PoolFullHelp";
 import { formatNumber, fullness, plural, titleCase } from "../../format";
-import type { NamedPool } from "../../pools";
+import { poolLabel, poolOrigin } from "../../pools";
 import { PoolHolders } from "./PoolHolders";
 
 export interface CardNotice {
@@ -13,7 +13,7 @@ export interface CardNotice {
 }
 
 interface PoolCardProps {
-  pool: NamedPool;
+  pool: Pool;
   expanded: boolean;
   isNew: boolean;
   pendingRequest: PoolRequest | undefined;
@@ -36,11 +36,12 @@ export function PoolCard(props: PoolCardProps) {
   const full = state === "full";
   const type = titleCase(pool.license_type);
   const pct = pool.total > 0 ? Math.round((pool.used / pool.total) * 100) : 100;
+  const label = poolLabel(pool);
 
   return (
     <article
       className={`pool-card pool-card--${state}${expanded || full ? " pool-card--wide" : ""}${isNew ? " is-new" : ""}`}
-      aria-label={`${pool.name} pool`}
+      aria-label={`${label} pool`}
       data-pool-id={pool.id}
     >
       <div className="pool-card__summary">
@@ -51,11 +52,11 @@ export function PoolCard(props: PoolCardProps) {
               {pool.name !== type ? <span className="pool-card__plan">{pool.name}</span> : null}
               {isNew ? <span className="badge badge--accent">New</span> : null}
             </h2>
-            <p className="pool-card__origin">{pool.origin}</p>
+            <p className="pool-card__origin">{poolOrigin(pool)}</p>
           </div>
           <FullnessBadge pool={pool} />
         </div>
-        <PoolBar pool={pool} label={`${pool.name} pool`} />
+        <PoolBar pool={pool} label={`${label} pool`} />
         <div className="pool-card__row">
           <dl className="pool-card__stats">
             <div>
@@ -150,7 +151,7 @@ export function PoolCard(props: PoolCardProps) {
       </div>
 
       {expanded ? (
-        <section id={`${id}-holders`} className="pool-card__holders" aria-label={`Clients holding ${pool.name} slots`}>
+        <section id={`${id}-holders`} className="pool-card__holders" aria-label={`Clients holding ${label} slots`}>
           <PoolHolders pool={pool} version={holdersVersion} onRevoke={props.onRevoke} />
         </section>
       ) : null}

@@ -1,14 +1,14 @@
-import type { PoolHolder } from "../../../../src/contracts/types.js";
+import type { Pool, PoolHolder } from "../../../../src/contracts/types.js";
 import { CheckInCell } from "../../components/CheckIn";
 import { EmptyState, ErrorState, Spinner } from "../../components/States";
 import { pools } from "../../endpoints";
 import { formatDate, formatNumber, shortSite } from "../../format";
 import { usePaged } from "../../hooks";
-import type { NamedPool } from "../../pools";
+import { poolLabel } from "../../pools";
 import { Link } from "../../router";
 
 interface PoolHoldersProps {
-  pool: NamedPool;
+  pool: Pool;
   /** Bumped by the page after an allocation or revoke, to load the list again. */
   version: number;
   onRevoke: (holder: PoolHolder) => void;
@@ -38,7 +38,7 @@ export function PoolHolders({ pool, version, onRevoke }: PoolHoldersProps) {
   return (
     <div className="holders">
       <table className="table table--stack">
-        <caption className="visually-hidden">Clients holding {pool.name} slots</caption>
+        <caption className="visually-hidden">Clients holding {poolLabel(pool)} slots</caption>
         <thead>
           <tr>
             <th scope="col">Client</th>

@@ -1,17 +1,28 @@
-import { useId, useRef, useState } from "react";
+import { type ReactNode, useId, useRef, useState } from "react";
 import { shortSite } from "../format";
 import { IconCheck, IconCopy } from "./Icons";
 import { Notice } from "./States";
 
-/** A site key, shown exactly once: copy button, and where to paste it. */
-export function SiteKeyReveal({ siteKey, siteUrl }: { siteKey: string; siteUrl: string }) {
+interface SecretRevealProps {
+  /** The secret itself, in plain text: this is the only time it is ever on screen. */
+  secret: string;
+  label: string;
+  /** How to get a new one if it is lost, e.g. "regenerate a new one". */
+  ifLost: string;
+  testId: string;
+  /** Where the secret goes: a short how-to under the key. */
+  children?: ReactNode;
+}
+
+/** A secret (site key, API key) shown exactly once: a copy button, and where to put it. */
+export function SecretReveal({ secret, label, ifLost, testId, children }: SecretRevealProps) {
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<"yes" | "manual" | null>(null);
 
   const copy = async () => {
     try {
-      await navigator.clipboard.writeText(siteKey);
+      await navigator.clipboard.writeText(secret);
       setCopied("yes");
     } catch {
       // No clipboard permission (or not a secure context): select the key so Ctrl/Cmd+C copies it.
@@ -23,10 +34,10 @@ export function SiteKeyReveal({ siteKey, siteUrl }: { siteKey: string; siteUrl: 
   return (
     <div className="sitekey">
       <Notice tone="warning" title="Copy this key now">
-        It is shown only once. licensepool keeps only a fingerprint of it; if it is lost, regenerate a new one.
+        It is shown only once. licensepool keeps only a fingerprint of it; if it is lost, {ifLost}.
       </Notice>
       <label className="field__label" htmlFor={id}>
-        Site key for {shortSite(siteUrl)}
+        {label}
       </label>
       <div className="sitekey__row">
         <input
@@ -34,9 +45,9 @@ export function SiteKeyReveal({ siteKey, siteUrl }: { siteKey: string; siteUrl: 
           ref={inputRef}
           className="input input--mono sitekey__value"
           readOnly
-          value={siteKey}
+          value={secret}
           onFocus={(e) => e.currentTarget.select()}
-          data-testid="site-key"
+          data-testid={testId}
         />
         <button type="button" className="button button--primary" onClick={copy}>
           {copied === "yes" ? <IconCheck /> : <IconCopy />}
@@ -48,6 +59,15 @@ export function SiteKeyReveal({ siteKey, siteUrl }: { siteKey: string; siteUrl: 
           ? "Your browser blocked the clipboard; the key is selected, press Ctrl+C (⌘C on Mac) to copy it."
           : null}
       </p>
+      {children}
+    </div>
+  );
+}
+
+/** A client's new site key, with how to install it in the plugin. */
+export function SiteKeyReveal({ siteKey, siteUrl }: { siteKey: string; siteUrl: string }) {
+  return (
+    <SecretReveal secret={siteKey} label={`Site key for ${shortSite(siteUrl)}`} ifLost="regenerate a new one" testId="site-key">
       <div className="install-hint">
         <p className="install-hint__title">Install it</p>
         <ol className="install-hint__steps">
@@ -58,6 +78,6 @@ export function SiteKeyReveal({ siteKey, siteUrl }: { siteKey: string; siteUrl: 
           <li>Save. The plugin checks in and picks up its license within minutes.</li>
         </ol>
       </div>
-    </div>
+    </SecretReveal>
   );
 }

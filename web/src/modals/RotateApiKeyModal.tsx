@@ -1,0 +1,117 @@
+import { useState } from "react";
+import type { Reseller } from "../../../src/contracts/types.js";
+import { Modal } from "../components/Modal";
+import { SecretReveal } from "../components/SecretReveal";
+import { Notice } from "../components/States";
+import { account } from "../endpoints";
+import { friendlyMessage } from "../errors";
+
+interface RotateApiKeyModalProps {
+  /** The start of the key in use now, e.g. "lp_live_ab12". */
+  currentPrefix: string;
+  onClose: () => void;
+  /** Called as soon as the new key exists (before it is dismissed), so the page can show the new prefix. */
+  onRotated: (reseller: Reseller) => void;
+}
+
+/**
+ * Step 1: what rotating breaks (every script on the old key, at once), and nothing happens until it is confirmed.
+ * Step 2: the new key, shown once, with a copy button.
+ */
+export function RotateApiKeyModal({ currentPrefix, onClose, onRotated }: RotateApiKeyModalProps) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [apiKey, setApiKey] = useState<string | null>(null);
+  // The page shows the new prefix once rotated; this dialog keeps talking about the key it replaced.
+  const [oldPrefix] = useState(currentPrefix);
+
+  const rotate = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await account.rotateApiKey();
+      setApiKey(res.api_key);
+      onRotated(res.reseller);
+    } catch (err) {
+      setError(friendlyMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  if (apiKey) {
+    return (
+      <Modal
+        // A new dialog, so focus moves into it (the confirm button it replaces is gone).
+        key="reveal"
+        title="Your new API key"
+        description={
+          <>
+            The old key <code className="code">{oldPrefix}…</code> no longer works.
+          </>
+        }
+        onClose={onClose}
+        footer={
+          <button type="button" className="button button--primary" onClick={onClose}>
+            I've copied the key
+          </button>
+        }
+      >
+        <SecretReveal secret={apiKey} label="New API key" ifLost="rotate the key again" testId="api-key">
+          <div className="install-hint">
+            <p className="install-hint__title">Put it to use</p>
+            <ol className="install-hint__steps">
+              <li>Replace the old key wherever your scripts keep it: environment variables, CI secrets, config files.</li>
+              <li>
+                Send it with every request as <code className="code">Authorization: Bearer &lt;key&gt;</code>.
+              </li>
+            </ol>
+          </div>
+        </SecretReveal>
+      </Modal>
+    );
+  }
+
+  return (
+    <Modal
+      key="confirm"
+      title="Rotate your API key?"
+      onClose={onClose}
+      busy={busy}
+      tone="danger"
+      footer={
+        <>
+          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy} data-autofocus>
+            Cancel
+          </button>
+          <button type="button" className="button button--danger" onClick={rotate} disabled={busy}>
+            {busy ? "Rotating…" : "Rotate API key"}
+          </button>
+        </>
+      }
+    >
+      <div className="prose">
+        <p>licensepool creates a new key and shows it to you once.</p>
+        <ul className="consequences">
+          <li className="consequences__item consequences__item--bad">
+            <span>
+              The current key <code className="code">{oldPrefix}…</code> <strong>stops working immediately</strong>. Scripts and
+              integrations still using it are refused (401 Unauthorized) until you give them the new key.
+            </span>
+          </li>
+          <li className="consequences__item consequences__item--good">
+            <span>This dashboard keeps working: it uses your sign-in, not the API key.</span>
+          </li>
+          <li className="consequences__item consequences__item--good">
+            <span>Pools, clients and licenses don't change, and client sites keep their own site keys.</span>
+          </li>
+        </ul>
+      </div>
+      {error ? (
+        <Notice tone="danger" live>
+          {error}
+        </Notice>
+      ) : null}
+    </Modal>
+  );
+}
