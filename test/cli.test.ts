@@ -55,6 +55,26 @@ describe("the admin CLI (npm run cli)", () => {
       code: 1,
       stderr: expect.stringContaining("email_taken"),
     });
+    // A bad password creates nothing: the same command with a good one then succeeds.
+    await expect(
+      cli("reseller", "create", "--name", "Gamma", "--email", "gamma@hosting.test", "--password", "short"),
+    ).rejects.toMatchObject({
+      stderr: expect.stringContaining("password"),
+    });
+    const gamma = lastLine(
+      await cli(
+        "reseller",
+        "create",
+        "--name",
+        "Gamma",
+        "--email",
+        "gamma@hosting.test",
+        "--password",
+        "long enough now",
+        "--json",
+      ),
+    );
+    expect(gamma.reseller.email).toBe("gamma@hosting.test");
     await expect(cli("reseller", "create", "--name", "X", "--email", "not-an-email")).rejects.toMatchObject({
       stderr: expect.stringContaining("validation_error"),
     });

@@ -73,7 +73,7 @@ describe.each(await dialectsUnderTest())("errors and isolation between resellers
       ["POST", "/api/v1/clients", { site_url: "https://a.example.com" }, "name"],
       ["POST", "/api/v1/clients", { name: "x".repeat(201), site_url: "https://a.example.com" }, "name"],
       ["POST", "/api/v1/clients", { name: "   ", site_url: "https://a.example.com" }, "name"],
-      ["POST", "/api/v1/clients", { name: "A", site_url: "a.example.com" }, "site_url"],
+      ["POST", "/api/v1/clients", { name: "A", site_url: "ftp://a.example.com" }, "site_url"],
       ["POST", "/api/v1/clients", { name: "A", site_url: "javascript:alert(1)" }, "site_url"],
       ["POST", "/api/v1/clients", { name: "A", site_url: "https://user:pw@a.example.com" }, "site_url"],
       ["POST", "/api/v1/clients", { name: "A", site_url: "https://nohost" }, "site_url"],
@@ -146,5 +146,38 @@ describe.each(await dialectsUnderTest())("errors and isolation between resellers
     expect(login.status).toBe(400);
     const { site_key } = await w.onboard();
     expect((await w.checkIn(site_key, { plugin_version: "1\u00002" })).status).toBe(400);
+  });
+});
+
+describe("requests the HTTP parser refuses", () => {
+  it("answers raw non-ASCII in the URL with the API's error shape", async () => {
+    const { createConnection } = await import("node:net");
+    const { startServer } = await import("./helpers/world.js");
+    const server = await startServer("sqlite");
+    try {
+      const { port } = new URL(server.url);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = createConnection({ host: "127.0.0.1", port: Number(port) }, () => {
+          socket.write(
+            Buffer.concat([
+              Buffer.from("GET /api/v1/clients?q="),
+              Buffer.from("bücher", "utf8"),
+              Buffer.from(" HTTP/1.1\r\nHost: x\r\n\r\n"),
+            ]),
+          );
+        });
+        let data = "";
+        socket.on("data", (d) => {
+          data += d.toString();
+        });
+        socket.on("end", () => resolve(data));
+        socket.on("error", reject);
+      });
+      expect(reply).toMatch(/^HTTP\/1.1 400/);
+      const body = JSON.parse(reply.slice(reply.indexOf("\r\n\r\n") + 4));
+      expect(body.error).toMatchObject({ code: "validation_error", details: { field: "url" } });
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -33,9 +33,12 @@ reseller
   .option("--json", "print JSON")
   .action((o: { name: string; email: string; password?: string; json?: boolean }) =>
     withDb(async (db) => {
-      const created = await createReseller(db, { name: o.name, email: o.email, actor: "cli" });
-      if (o.password)
-        await createUser(db, { email: o.email, password: o.password, role: "reseller", resellerId: created.reseller.id });
+      const created = await createReseller(db, {
+        name: o.name,
+        email: o.email,
+        actor: "cli",
+        ...(o.password ? { password: o.password } : {}),
+      });
       if (o.json) console.log(JSON.stringify(created));
       else
         console.log(
@@ -70,7 +73,7 @@ support
   .command("token")
   .description("support API tokens")
   .command("create")
-  .option("--label <label>", "who or what the token is for", "cli")
+  .option("--label <label>", "who or what the token is for (resellers see it in their activity log)", "vendor support")
   .option("--json", "print JSON")
   .action((o: { label: string; json?: boolean }) =>
     withDb(async (db) => {

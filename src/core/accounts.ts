@@ -17,22 +17,31 @@ function checkEmail(email: string): string {
 
 const emailTaken = () => new AppError("email_taken", "An account with this email already exists.", { field: "email" });
 
-/** Creates a reseller and its API key (shown once; only the hash is stored). */
+/**
+ * Creates a reseller and its API key (shown once; only the hash is stored), and with `password` its dashboard login
+ * too. Everything is validated first and written in one transaction: a bad password creates no half-made reseller.
+ */
 export async function createReseller(
   db: Db,
-  input: { name: string; email: string; actor: string },
+  input: { name: string; email: string; actor: string; password?: string },
 ): Promise<{ reseller: Reseller; api_key: string }> {
   const name = input.name.trim();
   if (name.length < 1 || name.length > 200) throw invalid("name", "must be 1-200 characters");
   const email = checkEmail(input.email);
   const key = newSecret("live");
   const reseller: Reseller = { id: newId("res"), name, email, api_key_prefix: key.prefix, created_at: nowIso() };
+  // Hashed before the transaction opens: the slow KDF should not hold the write lock.
+  const login =
+    input.password === undefined
+      ? null
+      : await newUserRow({ email, password: input.password, role: "reseller", resellerId: reseller.id });
   try {
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto("resellers")
         .values({ ...reseller, api_key_hash: key.hash })
         .execute();
+      if (login) await trx.insertInto("users").values(login).execute();
       await recordActivity(trx, {
         resellerId: reseller.id,
         actor: input.actor,
@@ -54,9 +63,22 @@ export async function createUser(
   db: DbOrTx,
   input: { email: string; password: string; role: "reseller" | "support"; resellerId: string | null },
 ): Promise<{ id: string; email: string }> {
+  const user = await newUserRow(input);
+  try {
+    await db.insertInto("users").values(user).execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw emailTaken();
+    throw err;
+  }
+  return { id: user.id, email: user.email };
+}
+
+type NewUser = { email: string; password: string; role: "reseller" | "support"; resellerId: string | null };
+
+async function newUserRow(input: NewUser) {
   const email = checkEmail(input.email);
   if (input.password.length < PASSWORD_MIN) throw invalid("password", `must be at least ${PASSWORD_MIN} characters`);
-  const user = {
+  return {
     id: newId("usr"),
     email,
     password_hash: await hashPassword(input.password),
@@ -64,13 +86,6 @@ export async function createUser(
     reseller_id: input.resellerId,
     created_at: nowIso(),
   };
-  try {
-    await db.insertInto("users").values(user).execute();
-  } catch (err) {
-    if (isUniqueViolation(err)) throw emailTaken();
-    throw err;
-  }
-  return { id: user.id, email };
 }
 
 export async function createSupportToken(db: DbOrTx, label: string): Promise<{ token: string; prefix: string }> {

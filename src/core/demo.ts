@@ -12,10 +12,9 @@ export interface DemoCredentials {
 export async function ensureDemo(db: Db): Promise<DemoCredentials | null> {
   const any = await db.selectFrom("resellers").select("id").limit(1).executeTakeFirst();
   if (any) return null;
-  const { reseller, api_key } = await createReseller(db, { name: "Demo Agency", email: "demo@example.com", actor: "system" });
   const resellerLogin = { email: "demo@example.com", password: generatePassword() };
   const supportLogin = { email: "support@example.com", password: generatePassword() };
-  await createUser(db, { ...resellerLogin, role: "reseller", resellerId: reseller.id });
+  const { api_key } = await createReseller(db, { name: "Demo Agency", ...resellerLogin, actor: "system" });
   await createUser(db, { ...supportLogin, role: "support", resellerId: null });
   return { api_key, reseller_login: resellerLogin, support_login: supportLogin };
 }

@@ -109,7 +109,14 @@ export function decidePoolRequest(
     }
     const pool =
       decision === "approved"
-        ? await adjustPoolInTransaction(trx, ctx, request.pool_id, request.requested_total, reason || `pool request ${requestId}`)
+        ? await adjustPoolInTransaction(
+            trx,
+            ctx,
+            request.pool_id,
+            request.requested_total,
+            reason ||
+              `approved the reseller's request for ${request.requested_total} slots${request.note ? ` ("${request.note}")` : ""}`,
+          )
         : null;
     await recordActivity(trx, {
       resellerId: request.reseller_id,

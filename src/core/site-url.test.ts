@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "./app-error.js";
-import { normaliseSiteUrl } from "./site-url.js";
+import { normaliseSiteUrl, searchText } from "./site-url.js";
 
 const key = (u: string) => normaliseSiteUrl(u).key;
 
@@ -32,6 +32,18 @@ describe("normaliseSiteUrl", () => {
     expect(key(a)).not.toBe(key(b));
   });
 
+  it("assumes https for a bare host, but refuses other schemes", () => {
+    expect(normaliseSiteUrl("Example.com/Shop/").display).toBe("https://example.com/Shop");
+    expect(key("example.com")).toBe(key("http://www.example.com"));
+    expect(normaliseSiteUrl("localhost:8080/wp").display).toBe("https://localhost:8080/wp");
+  });
+
+  it("makes both spellings of an IDN searchable", () => {
+    const text = searchText("Bookshop", normaliseSiteUrl("https://www.bücher.de").display);
+    expect(text).toContain("bücher.de");
+    expect(text).toContain("xn--bcher-kva.de");
+  });
+
   it("accepts IP literals, localhost with a port, and long ordinary names", () => {
     expect(key("http://192.168.10.5:8080/wp")).toBe("192.168.10.5:8080/wp");
     expect(key("http://[2001:db8::1]/")).toBe("[2001:db8::1]");
@@ -41,12 +53,12 @@ describe("normaliseSiteUrl", () => {
 
   it("tidies what it shows but keeps the scheme and path the reseller gave", () => {
     expect(normaliseSiteUrl("HTTPS://WWW.Example.COM:443/Shop/").display).toBe("https://www.example.com/Shop");
-    expect(normaliseSiteUrl("http://bücher.de").display).toBe("http://xn--bcher-kva.de");
+    expect(normaliseSiteUrl("http://bücher.de").display).toBe("http://bücher.de");
+    expect(normaliseSiteUrl("http://xn--bcher-kva.de").display).toBe("http://xn--bcher-kva.de");
   });
 
   it.each([
     "",
-    "example.com",
     "ftp://example.com",
     "javascript:alert(1)",
     "https://",

@@ -1,3 +1,4 @@
+import { domainToUnicode } from "node:url";
 import { SITE_URL_MAX } from "../contracts/limits.js";
 import { invalid } from "./app-error.js";
 
@@ -23,9 +24,12 @@ export function normaliseSiteUrl(input: string, field = "site_url"): NormalisedS
   if (raw.length === 0) throw fail("must be a URL like https://example.com");
   // Checked before parsing: the URL parser silently drops tabs and newlines.
   if (CONTROL.test(raw)) throw fail("must not contain control characters");
+  // A bare "example.com/shop" means the site a person would open: assume https. Another scheme ("ftp:", "javascript:")
+  // is refused below; "localhost:8080" is a host and port, not a scheme.
+  const withScheme = raw.includes("://") || /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(raw) ? raw : `https://${raw}`;
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(withScheme);
   } catch {
     throw fail("must be a URL like https://example.com");
   }
@@ -40,7 +44,9 @@ export function normaliseSiteUrl(input: string, field = "site_url"): NormalisedS
   if (CONTROL.test(path)) throw fail("must not contain control characters");
   // The scheme is ignored, so either scheme's default port counts as no port at all.
   const keyPort = url.port && url.port !== "80" && url.port !== "443" ? `:${url.port}` : "";
-  const display = `${url.protocol}//${host}${url.port ? `:${url.port}` : ""}${url.pathname.replace(/\/+$/, "")}`;
+  // Shown as typed: an IDN typed in Unicode stays readable, one typed as punycode stays punycode (no homograph surprises).
+  const shownHost = /[^\x00-\x7f]/.test(raw) ? domainToUnicode(host) : host;
+  const display = `${url.protocol}//${shownHost}${url.port ? `:${url.port}` : ""}${url.pathname.replace(/\/+$/, "")}`;
   if (display.length > SITE_URL_MAX) throw fail(`must be at most ${SITE_URL_MAX} characters once encoded`);
   return { display, key: `${host.replace(/^www\./, "")}${keyPort}${path.toLowerCase()}` };
 }
@@ -60,5 +66,14 @@ function safeDecode(path: string): string {
   }
 }
 
-/** What client search matches against: name and shown site, lower-cased once at write time. */
-export const searchText = (name: string, siteDisplay: string) => `${name}\n${siteDisplay}`.toLowerCase();
+/** What client search matches against, lower-cased once at write time: the name, the site, and both spellings of an IDN host. */
+export function searchText(name: string, siteDisplay: string): string {
+  let hosts = "";
+  try {
+    const { hostname } = new URL(siteDisplay);
+    hosts = `${hostname} ${domainToUnicode(hostname)}`;
+  } catch {
+    // Stored sites always parse; nothing more to add if one somehow does not.
+  }
+  return `${name}\n${siteDisplay}\n${hosts}`.toLowerCase();
+}

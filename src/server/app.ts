@@ -48,6 +48,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // Long enough that ids fail our own validation (max 100) with a named field instead of the router's 414.
     routerOptions: { maxParamLength: 500 },
     // Bad URLs (broken percent-encoding, over-long params) answer in the API's error shape too.
+    // Requests Node's HTTP parser refuses (raw non-ASCII in the URL, broken headers) get the API's error shape as well.
+    clientErrorHandler: (_err, socket) => {
+      if (!socket.writable) return;
+      const body = JSON.stringify({
+        error: {
+          code: "validation_error",
+          message: "url: the request is malformed; percent-encode non-ASCII characters",
+          details: { field: "url" },
+        },
+      } satisfies ErrorBody);
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
     frameworkErrors: (err, _req, reply: FastifyReply) => {
       reply.status(400).send({
         error: { code: "validation_error", message: `url: ${err.message}`, details: { field: "url" } },
