@@ -51,7 +51,8 @@ async function seed(databaseUrl: string) {
 }
 
 function startServer(databaseUrl: string): Promise<ChildProcess> {
-  const child = spawn("npx", ["tsx", "src/cli/main.ts", "serve"], {
+  // node itself with tsx as a loader (not npx, which would leave the real server running when killed).
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(PORT), LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "inherit"],
   });

@@ -4,7 +4,8 @@ import { type Call, client, makeReseller, startServer, type TestServer } from ".
 
 /** A second server process on the same SQLite file, as when the CLI or a second instance runs beside the server. */
 function startSecondProcess(databaseUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn("npx", ["tsx", "src/cli/main.ts", "serve"], {
+  // node itself with tsx as a loader (not npx, which would leave the real server running when killed).
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "pipe"],
   });
