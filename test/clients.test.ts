@@ -149,6 +149,12 @@ describe("check-in abuse", () => {
       expect(statuses.every((s) => s === 200)).toBe(true);
       const limited = await w.checkIn(a.site_key);
       expect(limited.status).toBe(429);
+      // Spelling the scheme differently is still the same key.
+      const sneaky = await fetch(`${w.server.url}/api/plugin/v1/check-in`, {
+        method: "POST",
+        headers: { authorization: `bEaReR   ${a.site_key}` },
+      });
+      expect(sneaky.status).toBe(429);
       expect(limited.body.error.code).toBe("rate_limited");
       expect((await w.checkIn(b.site_key)).status).toBe(200);
     } finally {

@@ -108,6 +108,17 @@ describe.each(await dialectsUnderTest())("errors and isolation between resellers
     expect((await w.api("GET", `/api/v1/pools/${pool}`)).body.pool.used).toBe(0);
   });
 
+  it("stores long international names and hosts without tripping index limits", async () => {
+    const label = (n: number) =>
+      Array.from({ length: n }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919) % 20000))).join("");
+    const host = `${label(14)}.${label(14)}.${label(14)}.com`;
+    const r = await w.api("POST", "/api/v1/clients", { name: label(200), site_url: `https://${host}/${label(10)}` });
+    expect(r.status).toBeLessThan(500);
+    expect(r.status).toBe(201);
+    const found = await w.api("GET", `/api/v1/clients?q=${encodeURIComponent(label(14))}`);
+    expect(found.body.clients.map((c: { id: string }) => c.id)).toContain(r.body.client.id);
+  });
+
   it("answers unknown ids with 404 not_found", async () => {
     const pool = await w.purchase("plan_premium_5");
     const { client: c } = await w.onboard();
@@ -131,6 +142,8 @@ describe.each(await dialectsUnderTest())("errors and isolation between resellers
     const bad = await raw("{nope");
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { code: string } }).error.code).toBe("validation_error");
+    const nested = await raw(`{"name":${"[".repeat(30_000)}${"]".repeat(30_000)}}`);
+    expect(nested.status).toBe(400);
     const big = await raw(JSON.stringify({ name: "x".repeat(100_000), site_url: "https://big.example.com" }));
     expect(big.status).toBe(413);
     const text = await raw("name=x", "text/plain");

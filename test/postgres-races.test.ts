@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dialectsUnderTest } from "./helpers/dialects.js";
-import { type Call, client, makeReseller, startServer, type TestServer } from "./helpers/world.js";
+import { type Call, client, makeReseller, makeSupport, startServer, type TestServer } from "./helpers/world.js";
 
 const hasPostgres = (await dialectsUnderTest()).includes("postgres");
 
@@ -89,6 +89,42 @@ describe.skipIf(!hasPostgres)("PostgreSQL interleavings (skipped without a reach
     expect((await api("GET", `/api/v1/pools/${p2}`)).body.pool.used).toBe(0);
     expect((await api("GET", `/api/v1/pools/${p1}`)).body.pool.used).toBe(0);
     await invariant();
+  });
+
+  it("an approval that lands after a newer resize is refused as stale, not applied over it", async () => {
+    const support = client(server.url, (await makeSupport(server.db)).token);
+    const pool = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
+    const request = (await api("POST", "/api/v1/pool-requests", { pool_id: pool, requested_total: 3, note: "" })).body
+      .pool_request.id;
+    const [resize, approve] = (await interleave(
+      () => support("POST", `/api/support/v1/pools/${pool}/adjust`, { total: 50, reason: "big deal" }),
+      () => support("POST", `/api/support/v1/pool-requests/${request}/approve`),
+    )) as { status: number; body: any }[];
+    expect(resize?.status).toBe(200);
+    expect(approve?.body.error.code).toBe("pool_request_stale");
+    expect((await api("GET", `/api/v1/pools/${pool}`)).body.pool.total).toBe(50);
+  });
+
+  it("racing identical adjustments change the pool once and log once", async () => {
+    const support = client(server.url, (await makeSupport(server.db)).token);
+    const pool = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
+    const adjust = () => support("POST", `/api/support/v1/pools/${pool}/adjust`, { total: 12, reason: "twice" });
+    await interleave(adjust, adjust);
+    const log = (await api("GET", `/api/v1/activity?pool_id=${pool}&action=pool.adjusted`)).body.activity;
+    expect(log).toHaveLength(1);
+    expect(log[0].before.total).toBe(5);
+  });
+
+  it("two rotations racing with one key: only the first gets a working key", async () => {
+    const r = await makeReseller(server.db);
+    const withOld = client(server.url, r.api_key);
+    const [a, b] = (await interleave(
+      () => withOld("POST", "/api/v1/api-key/rotate"),
+      () => withOld("POST", "/api/v1/api-key/rotate"),
+    )) as { status: number; body: any }[];
+    expect(a?.status).toBe(200);
+    expect(b?.status).toBe(401);
+    expect((await client(server.url, a?.body.api_key)("GET", "/api/v1/me")).status).toBe(200);
   });
 
   it("racing suspends write one audit row", async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createReseller } from "../src/core/accounts.js";
 import { dialectsUnderTest } from "./helpers/dialects.js";
 import { client, startWorld, type World } from "./helpers/world.js";
 
@@ -26,6 +27,18 @@ describe.each(await dialectsUnderTest())("support console API and pool-size requ
     expect(alice).not.toHaveProperty("api_key_hash");
     const found = await w.supportApi("GET", `/api/support/v1/resellers?q=${encodeURIComponent(w.alice.email.toUpperCase())}`);
     expect(found.body.resellers.map((r: { id: string }) => r.id)).toEqual([w.alice.reseller.id]);
+    const ecole = await createReseller(w.server.db, {
+      name: "ÉCOLE Ünïcode Hosting",
+      email: `ecole-${dialect}@example.com`,
+      actor: "test",
+    });
+    for (const q of ["ÉCOLE", "école", "ünïcode", "ÜNÏCODE"]) {
+      const r = await w.supportApi("GET", `/api/support/v1/resellers?q=${encodeURIComponent(q)}`);
+      expect(
+        r.body.resellers.map((x: { id: string }) => x.id),
+        q,
+      ).toEqual([ecole.reseller.id]);
+    }
   });
 
   it("adjusts a pool in place, never below used, always with a reason", async () => {

@@ -6,6 +6,7 @@ import { recordActivity } from "./activity.js";
 import { AppError, invalid } from "./app-error.js";
 import { newId, newSecret, nowIso } from "./ids.js";
 import { hashPassword } from "./passwords.js";
+import { foldForSearch } from "./site-url.js";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -39,7 +40,7 @@ export async function createReseller(
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto("resellers")
-        .values({ ...reseller, api_key_hash: key.hash })
+        .values({ ...reseller, api_key_hash: key.hash, search_text: foldForSearch(`${name}\n${email}`) })
         .execute();
       if (login) await trx.insertInto("users").values(login).execute();
       await recordActivity(trx, {

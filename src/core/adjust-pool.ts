@@ -3,7 +3,7 @@ import type { Db, DbOrTx } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
 import { AppError, notFound } from "./app-error.js";
 import type { SupportContext } from "./context.js";
-import { poolView } from "./views.js";
+import { lockPool, poolView } from "./views.js";
 
 /** Support changes a pool's size in place, never below the slots in use, always with a reason. */
 export function adjustPool(db: Db, ctx: SupportContext, poolId: string, total: number, reason: string): Promise<Pool> {
@@ -17,7 +17,7 @@ export async function adjustPoolInTransaction(
   total: number,
   reason: string,
 ): Promise<Pool> {
-  const before = await trx.selectFrom("pools").selectAll().where("id", "=", poolId).executeTakeFirst();
+  const before = await lockPool(trx, poolId);
   if (!before) throw notFound("pool");
   if (before.total === total) return poolView(before); // no change, no audit row
   // Conditional write: a client allocated between the read above and this update still cannot be stranded.

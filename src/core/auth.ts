@@ -10,13 +10,14 @@ const SESSION_TTL_MS = 12 * 3600 * 1000;
 const unauthorized = () => new AppError("unauthorized", "Missing or invalid credentials.");
 
 export async function authenticateApiKey(db: Db, key: string): Promise<ResellerContext> {
+  const apiKeyHash = hashSecret(key);
   const r = await db
     .selectFrom("resellers")
     .select(["id", "api_key_prefix"])
-    .where("api_key_hash", "=", hashSecret(key))
+    .where("api_key_hash", "=", apiKeyHash)
     .executeTakeFirst();
   if (!r) throw unauthorized();
-  return { resellerId: r.id, actor: `api-key ${r.api_key_prefix}` };
+  return { resellerId: r.id, actor: `api-key ${r.api_key_prefix}`, apiKeyHash };
 }
 
 export async function authenticateSupportToken(db: Db, token: string): Promise<SupportContext> {

@@ -22,7 +22,7 @@ export async function listResellers(
   if (after) q = q.where("id", "<", after);
   if (page.q) {
     const pattern = containsPattern(page.q);
-    q = q.where(sql<boolean>`(lower(name) like ${pattern} escape '\\' or email like ${pattern} escape '\\')`);
+    q = q.where(sql<boolean>`search_text like ${pattern} escape '\\'`);
   }
   const { items, next_cursor } = pageOf(await q.execute(), page.limit, (r) => r.id);
   const ids = items.map((r) => r.id);

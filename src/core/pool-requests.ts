@@ -7,7 +7,7 @@ import { AppError, invalid, notFound } from "./app-error.js";
 import type { ResellerContext, SupportContext } from "./context.js";
 import { newId, nowIso } from "./ids.js";
 import { decodeCursor, pageOf } from "./pagination.js";
-import { loadPool } from "./views.js";
+import { loadPool, lockPool } from "./views.js";
 
 type RequestRow = PoolRequest & { decided_by: string | null };
 const view = ({ decided_by: _by, ...r }: RequestRow): PoolRequest => r;
@@ -94,7 +94,8 @@ export function decidePoolRequest(
     if (decision === "approved") {
       // The request asked for an absolute size given the pool as it was; if support resized it since, applying the
       // old number could shrink it unexpectedly. Support declines it and the reseller files a fresh one.
-      const pool = await trx.selectFrom("pools").select("total").where("id", "=", request.pool_id).executeTakeFirstOrThrow();
+      const pool = await lockPool(trx, request.pool_id);
+      if (!pool) throw notFound("pool");
       if (pool.total !== request.current_total) {
         throw new AppError(
           "pool_request_stale",

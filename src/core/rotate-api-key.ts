@@ -2,6 +2,7 @@ import type { Reseller } from "../contracts/types.js";
 import type { Db } from "../db/schema.js";
 import { getReseller } from "./accounts.js";
 import { recordActivity } from "./activity.js";
+import { AppError } from "./app-error.js";
 import type { ResellerContext } from "./context.js";
 import { newSecret } from "./ids.js";
 
@@ -10,11 +11,15 @@ export function rotateApiKey(db: Db, ctx: ResellerContext): Promise<{ reseller: 
   return db.transaction().execute(async (trx) => {
     const before = await getReseller(trx, ctx.resellerId);
     const key = newSecret("live");
-    await trx
+    // Compare-and-set on the key the request came with: of two racing rotations with one (possibly leaked) key, only
+    // the first succeeds; the second finds its key already replaced and is refused.
+    let update = trx
       .updateTable("resellers")
       .set({ api_key_hash: key.hash, api_key_prefix: key.prefix })
-      .where("id", "=", ctx.resellerId)
-      .execute();
+      .where("id", "=", ctx.resellerId);
+    if (ctx.apiKeyHash) update = update.where("api_key_hash", "=", ctx.apiKeyHash);
+    const { numUpdatedRows } = await update.executeTakeFirst();
+    if (numUpdatedRows === 0n) throw new AppError("unauthorized", "This API key was just replaced; use the new key.");
     await recordActivity(trx, {
       resellerId: ctx.resellerId,
       actor: ctx.actor,

@@ -26,7 +26,9 @@ export function normaliseSiteUrl(input: string, field = "site_url"): NormalisedS
   if (CONTROL.test(raw)) throw fail("must not contain control characters");
   // A bare "example.com/shop" means the site a person would open: assume https. Another scheme ("ftp:", "javascript:")
   // is refused below; "localhost:8080" is a host and port, not a scheme.
-  const withScheme = raw.includes("://") || /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(raw) ? raw : `https://${raw}`;
+  const hasScheme = raw.includes("://") || /^[a-z][a-z0-9+.-]*:(?!\d)/i.test(raw);
+  // A bare host on port 80 is plain http; otherwise a bare host means https.
+  const withScheme = hasScheme ? raw : /^[^/]*:80(\/|$)/.test(raw) ? `http://${raw}` : `https://${raw}`;
   let url: URL;
   try {
     url = new URL(withScheme);
@@ -45,9 +47,10 @@ export function normaliseSiteUrl(input: string, field = "site_url"): NormalisedS
   // The scheme is ignored, so either scheme's default port counts as no port at all.
   const keyPort = url.port && url.port !== "80" && url.port !== "443" ? `:${url.port}` : "";
   // Shown as typed: an IDN typed in Unicode stays readable, one typed as punycode stays punycode (no homograph surprises).
-  const shownHost = /[^\x00-\x7f]/.test(raw) ? domainToUnicode(host) : host;
-  const display = `${url.protocol}//${shownHost}${url.port ? `:${url.port}` : ""}${url.pathname.replace(/\/+$/, "")}`;
-  if (display.length > SITE_URL_MAX) throw fail(`must be at most ${SITE_URL_MAX} characters once encoded`);
+  const shownHost = raw.toLowerCase().includes(host) ? host : domainToUnicode(host);
+  const encoded = `${url.protocol}//${host}${url.port ? `:${url.port}` : ""}${url.pathname.replace(/\/+$/, "")}`;
+  if (encoded.length > SITE_URL_MAX) throw fail(`must be at most ${SITE_URL_MAX} characters once encoded`);
+  const display = encoded.replace(`//${host}`, `//${shownHost}`);
   return { display, key: `${host.replace(/^www\./, "")}${keyPort}${path.toLowerCase()}` };
 }
 
@@ -75,5 +78,11 @@ export function searchText(name: string, siteDisplay: string): string {
   } catch {
     // Stored sites always parse; nothing more to add if one somehow does not.
   }
-  return `${name}\n${siteDisplay}\n${hosts}`.toLowerCase();
+  // Capped so the covering index entry stays well under PostgreSQL's ~2.7 KB b-tree limit (at most 3 bytes per unit).
+  return foldForSearch(`${name}\n${siteDisplay}\n${hosts}`).slice(0, SEARCH_TEXT_MAX);
 }
+
+const SEARCH_TEXT_MAX = 700;
+
+/** How both stored text and queries are folded for "contains" search: compatibility-normalised, lower case. */
+export const foldForSearch = (text: string) => text.normalize("NFKC").toLowerCase();

@@ -106,6 +106,19 @@ export async function writeClient(
 }
 
 /**
+ * Locks a pool row for the rest of the transaction (no-op write, as lockClient) and returns it as it is now: size changes
+ * read their "before" under this lock, so racing adjustments and approvals see each other's results.
+ */
+export async function lockPool(trx: DbOrTx, poolId: string): Promise<PoolRow | undefined> {
+  return trx
+    .updateTable("pools")
+    .set((eb) => ({ total: eb.ref("total") }))
+    .where("id", "=", poolId)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/**
  * Locks one of the reseller's clients for the rest of the transaction with a no-op write (a row lock in PostgreSQL;
  * in SQLite the transaction already holds the write lock). Every operation on a client starts here, so an offboard can
  * never slip between another request's read of the client and its license write, and racing suspends log once.

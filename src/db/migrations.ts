@@ -10,6 +10,8 @@ const initial: Migration = {
       .addColumn("email", "text", (c) => c.notNull().unique())
       .addColumn("api_key_hash", "text", (c) => c.notNull().unique())
       .addColumn("api_key_prefix", "text", (c) => c.notNull())
+      // Name and email folded in JS: SQLite's lower() and LIKE only fold ASCII letters.
+      .addColumn("search_text", "text", (c) => c.notNull())
       .addColumn("created_at", "text", (c) => c.notNull())
       .execute();
     await db.schema

@@ -7,6 +7,7 @@ export interface ResellersTable {
   email: string;
   api_key_hash: string;
   api_key_prefix: string;
+  search_text: string;
   created_at: string;
 }
 export interface UsersTable {

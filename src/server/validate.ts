@@ -26,13 +26,19 @@ function fieldError(issues: { field: string; message: string }[]): AppError {
   return new AppError("validation_error", `${first.field}: ${first.message}`, { field: first.field, issues });
 }
 
-function findNul(value: unknown, path: string): string | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
-  if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) {
-      if (k.includes("\u0000")) return path ? `${path}.${k}` : k;
-      const hit = findNul(v, path ? `${path}.${k}` : k);
-      if (hit !== null) return hit;
+/** Iterative, not recursive: a 60 KB body of nested brackets must not exhaust the stack. */
+function findNul(root: unknown, rootPath: string): string | null {
+  const stack: [unknown, string][] = [[root, rootPath]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [value, path] = item;
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) return path;
+    } else if (value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) {
+        const at = path ? `${path}.${k}` : k;
+        if (k.includes("\u0000")) return at;
+        stack.push([v, at]);
+      }
     }
   }
   return null;

@@ -11,7 +11,14 @@ export function pluginRoutes(app: FastifyInstance, { db, signer }: Deps): void {
   const perSiteKey = {
     max: 60,
     timeWindow: "1 minute",
-    keyGenerator: (req: FastifyRequest) => req.headers.authorization ?? req.ip,
+    // Keyed on the parsed token, so "bearer", "BEARER" or extra spaces do not make it another key.
+    keyGenerator: (req: FastifyRequest) => {
+      try {
+        return bearerToken(req) ?? req.ip;
+      } catch {
+        return req.ip;
+      }
+    },
   };
   app.post("/check-in", { config: { rateLimit: perSiteKey } }, async (req) => {
     const siteKey = bearerToken(req);
