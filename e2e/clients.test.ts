@@ -83,11 +83,15 @@ describeInBrowser("clients page", () => {
   });
 
   it("changes the license type by reissuing to another pool", async () => {
-    await page.getByRole("button", { name: "Change license type" }).click();
-    const dialog = page.getByRole("dialog", { name: "Change license type" });
+    await page.getByRole("button", { name: "Change license or pool" }).click();
+    const dialog = page.getByRole("dialog", { name: "Change license or pool" });
     await dialog.waitFor();
-    // The current pool cannot be picked.
-    expect(await dialog.getByRole("radio", { name: /Premium 5/ }).isDisabled()).toBe(true);
+    // Options are grouped by license type; the current pool is marked and cannot be picked.
+    await dialog.getByRole("group", { name: "Premium" }).waitFor();
+    await dialog.getByRole("group", { name: "Business" }).waitFor();
+    const currentPool = dialog.getByRole("radio", { name: /Premium 5/ });
+    expect(await currentPool.isDisabled()).toBe(true);
+    expect(await dialog.getByRole("group", { name: "Premium" }).textContent()).toContain("Current pool");
     await dialog.getByRole("radio", { name: /Business 10/ }).check();
     await dialog.getByRole("button", { name: "Move to Business 10" }).click();
     await dialog.waitFor({ state: "detached" });
@@ -113,9 +117,9 @@ describeInBrowser("clients page", () => {
     page.on("request", onRequest);
     await goTo(page, "Activity");
     const log = page.getByRole("list", { name: "Activity entries" });
-    const reissued = log.getByRole("listitem").filter({ hasText: "License type changed" });
+    const reissued = log.getByRole("listitem").filter({ hasText: "License moved to another pool" });
     await reissued.waitFor();
-    expect(await reissued.textContent()).toContain("Premium → Business");
+    expect(await reissued.textContent()).toContain("Premium 5 → Business 10");
     expect(await reissued.textContent()).toContain(email);
 
     await page.getByLabel("Filter by action").selectOption("client.suspended");

@@ -59,7 +59,9 @@ describeInBrowser("licenses story", () => {
     expect(await bar.getAttribute("aria-valuenow")).toBe("0");
     expect(await bar.getAttribute("aria-valuemax")).toBe("5");
     expect(await bar.getAttribute("aria-label")).toContain("Premium 5");
-    await pool.getByText(/Plan purchase · Premium 5 · purchased/).waitFor();
+    // One clean origin line: how the pool came to be and when, without repeating the plan name.
+    await pool.getByText(/^Plan purchase · [A-Z][a-z]{2} \d{1,2}, \d{4}$/).waitFor();
+    expect(await pool.getByText("Premium 5", { exact: true }).count()).toBe(1);
   });
 
   it("adds a client with a pool and shows its site key exactly once", async () => {
@@ -169,6 +171,13 @@ describeInBrowser("licenses story", () => {
     await dialog.waitFor({ state: "detached" });
     await pool.getByText("1 / 5").waitFor();
     await pool.getByText("License revoked from Cedar Ridge Veterinary.").waitFor();
+    // One confirmation, not two: the card says it, no toast repeats it.
+    expect(
+      await page
+        .getByRole("region", { name: "Notifications" })
+        .getByText(/revoked/)
+        .count(),
+    ).toBe(0);
     await pool.getByRole("button", { name: "Revoke license of Cedar Ridge Veterinary" }).waitFor({ state: "detached" });
     expect((await clientByName("Cedar Ridge Veterinary")).license).toBeNull();
   });

@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       await shots.take(page, `revoke-modal-${suffix}`);
       await page.keyboard.press("Escape");
 
-      const full = page.getByRole("article", { name: "Premium 5 pool" });
+      const full = page.getByRole("article", { name: "Premium 5 #1 pool" });
       await full.scrollIntoViewIfNeeded();
       await shots.element(full, `full-pool-${suffix}`);
 
@@ -76,15 +76,23 @@ async function main(): Promise<void> {
       await page.goto(`${server.url}/clients`);
       await page.getByRole("table").waitFor();
       await shots.take(page, `clients-${suffix}`, true);
+      await page.getByRole("button", { name: "More actions for Summit Physical Therapy" }).click();
+      await page.getByRole("menu").waitFor();
+      await shots.take(page, `clients-menu-${suffix}`);
+      await page.keyboard.press("Escape");
 
       await page.goto(`${server.url}/clients/${world.clientIds[0]}`);
       await page.getByRole("heading", { name: "Recent activity" }).waitFor();
       await page.locator(".mini-log__item").first().waitFor();
       await shots.take(page, `client-detail-${suffix}`, true);
+      await page.getByRole("button", { name: "Change license or pool" }).click();
+      await page.getByRole("dialog").getByRole("radio").first().waitFor();
+      await shots.take(page, `reissue-modal-${suffix}`);
+      await page.keyboard.press("Escape");
 
       await page.goto(`${server.url}/clients?add=1`);
       await page.getByRole("dialog").getByLabel("Client name").fill(`Willow Creek Florist ${suffix}`);
-      await page.getByRole("dialog").getByLabel("Site URL").fill(`https://willowcreekflorist-${suffix}.com`);
+      await page.getByRole("dialog").getByLabel("Site URL").fill(`willowcreekflorist-${suffix}.com`);
       await page.getByRole("radio", { name: /Business 10/ }).check();
       await shots.take(page, `add-client-${suffix}`);
       await page.getByRole("dialog").getByRole("button", { name: "Add client" }).click();
@@ -134,6 +142,14 @@ async function main(): Promise<void> {
       await page.getByRole("heading", { name: "Support console" }).waitFor();
       await page.locator(".reseller").first().waitFor();
       await shots.take(page, `support-${suffix}`, true);
+      await page.getByRole("tab", { name: "Decided" }).click();
+      await page.getByRole("table", { name: "Decided pool-size requests" }).waitFor();
+      await shots.take(page, `support-decided-${suffix}`);
+      await page.getByRole("tab", { name: /Pending/ }).click();
+      await page.getByRole("button", { name: "Grant a pool to Bluebird Digital" }).click();
+      await page.getByRole("dialog").waitFor();
+      await shots.take(page, `support-grant-${suffix}`);
+      await page.keyboard.press("Escape");
       await page.getByRole("button", { name: /^Approve request from/ }).click();
       await page.getByRole("dialog").waitFor();
       await shots.take(page, `support-approve-${suffix}`);
@@ -185,7 +201,18 @@ async function seed(baseUrl: string, db: Parameters<typeof createReseller>[0]) {
   const business = (await must(api("POST", "/api/v1/purchases", { plan_id: "plan_business_10" }))).pool.id as string;
   const premium = (await must(api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" }))).pool.id as string;
   const topUp = (await must(api("POST", "/api/v1/purchases", { plan_id: "topup_premium_5" }))).pool.id as string;
-  await must(client(baseUrl, other.api_key)("POST", "/api/v1/purchases", { plan_id: "plan_premium_25" }));
+  // A second Premium 5, bought later: the two are told apart as #1 and #2.
+  await must(api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" }));
+  const otherApi = client(baseUrl, other.api_key);
+  const otherPool = (await must(otherApi("POST", "/api/v1/purchases", { plan_id: "plan_premium_25" }))).pool.id as string;
+  const supportApi = client(baseUrl, support.token);
+  await must(
+    supportApi("POST", `/api/support/v1/resellers/${other.reseller.id}/pools`, {
+      license_type: "business",
+      total: 3,
+      reason: "Migration from the legacy reseller program",
+    }),
+  );
 
   // Premium 5: full. Top-up: 4 of 5 (nearly full). Business 10: 2 of 10. Two clients without a license.
   const plan = [premium, premium, premium, premium, premium, topUp, topUp, topUp, topUp, business, business, null, null];
@@ -210,6 +237,21 @@ async function seed(baseUrl: string, db: Parameters<typeof createReseller>[0]) {
   await must(api("POST", `/api/v1/clients/${clientIds[11]}/suspend`));
   await must(api("PATCH", `/api/v1/clients/${clientIds[0]}`, { name: "Harbor Coffee Roasters" }));
   await must(api("POST", `/api/v1/clients/${clientIds[0]}/site-key`));
+  // Decided requests: one approved (the pool was resized), one declined.
+  const approved = await must(otherApi("POST", "/api/v1/pool-requests", { pool_id: otherPool, requested_total: 30, note: "" }));
+  await must(
+    supportApi("POST", `/api/support/v1/pool-requests/${approved.pool_request.id}/approve`, {
+      reason: "Goodwill for the spring campaign",
+    }),
+  );
+  const declined = await must(
+    api("POST", "/api/v1/pool-requests", { pool_id: business, requested_total: 40, note: "Launching a hosting bundle." }),
+  );
+  await must(
+    supportApi("POST", `/api/support/v1/pool-requests/${declined.pool_request.id}/decline`, {
+      reason: "Please buy a Business 50 plan instead.",
+    }),
+  );
   await must(
     api("POST", "/api/v1/pool-requests", {
       pool_id: premium,

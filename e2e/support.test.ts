@@ -80,6 +80,9 @@ describeInBrowser("support console", () => {
     await row.waitFor();
     expect(await row.textContent()).toContain("5 → 8");
     expect(await row.textContent()).toContain("Three new cafés sign on next month.");
+    // The row names the pool, and shows how full it is.
+    expect(await row.textContent()).toContain("Premium 5");
+    expect(await row.textContent()).toContain("5 of 5 used");
   });
 
   it("approves the reseller's request, which resizes the pool", async () => {
@@ -87,6 +90,7 @@ describeInBrowser("support console", () => {
     const dialog = page.getByRole("dialog", { name: "Approve pool-size request?" });
     await dialog.waitFor();
     expect((await pool(premiumPool))?.total).toBe(5);
+    await dialog.getByLabel("Note (optional)").fill("Approved for the café rollout");
     await dialog.getByRole("button", { name: "Approve and resize" }).click();
     await dialog.waitFor({ state: "detached" });
     await page.getByRole("heading", { name: "No pending requests" }).waitFor();
@@ -97,7 +101,7 @@ describeInBrowser("support console", () => {
 
   it("adjusts a pool's size with a reason", async () => {
     const reseller = page.getByRole("article", { name: resellerName });
-    await reseller.getByRole("button", { name: `Adjust ${resellerName} Business pool (10 slots)` }).click();
+    await reseller.getByRole("button", { name: `Adjust ${resellerName} Business 10 pool (10 slots)` }).click();
     const dialog = page.getByRole("dialog", { name: "Adjust Business pool" });
     await dialog.waitFor();
     await dialog.getByLabel("New size (slots)").fill("15");
@@ -108,6 +112,63 @@ describeInBrowser("support console", () => {
     await dialog.waitFor({ state: "detached" });
     await reseller.getByText("1 / 15").waitFor();
     expect((await pool(businessPool))?.total).toBe(15);
+  });
+
+  it("declines a request, and lists decided requests with their pool, decision and reason", async () => {
+    const filed = await api("POST", "/api/v1/pool-requests", { pool_id: businessPool, requested_total: 40, note: "Big launch" });
+    expect(filed.status).toBe(201);
+    await page.reload();
+    const row = page.getByRole("row", { name: new RegExp(resellerName) });
+    // The resized pool keeps its plan name, without implying its old size.
+    await row.getByText("Business 10 (resized to 15)").waitFor();
+    await page.getByRole("button", { name: `Decline request from ${resellerName}` }).click();
+    const dialog = page.getByRole("dialog", { name: "Decline pool-size request?" });
+    await dialog.getByLabel(/Reason/).fill("Please buy a Business 50 plan instead");
+    await dialog.getByRole("button", { name: "Decline request" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByRole("heading", { name: "No pending requests" }).waitFor();
+
+    await page.getByRole("tab", { name: "Decided" }).click();
+    const decided = page.getByRole("table", { name: "Decided pool-size requests" });
+    await decided.waitFor();
+    const rows = decided.getByRole("row", { name: new RegExp(resellerName) });
+    expect(await rows.count()).toBe(2);
+    // Newest decision first.
+    const declined = rows.nth(0);
+    expect(await declined.textContent()).toContain("Declined");
+    expect(await declined.textContent()).toContain("Please buy a Business 50 plan instead");
+    expect(await declined.textContent()).toContain("Business 10 (resized to 15)");
+    expect(await declined.textContent()).toContain("15 → 40");
+    const approved = rows.nth(1);
+    expect(await approved.textContent()).toContain("Approved");
+    expect(await approved.textContent()).toContain("Approved for the café rollout");
+    expect(await approved.textContent()).toContain("Premium 5 (resized to 8)");
+    expect(await approved.textContent()).toContain("5 → 8");
+    expect(new URL(page.url()).searchParams.get("requests")).toBe("decided");
+    await page.getByRole("tab", { name: /Pending/ }).click();
+    await page.getByRole("heading", { name: "No pending requests" }).waitFor();
+  });
+
+  it("grants a reseller a new pool, with a reason", async () => {
+    const reseller = page.getByRole("article", { name: resellerName });
+    await reseller.getByRole("button", { name: `Grant a pool to ${resellerName}` }).click();
+    const dialog = page.getByRole("dialog", { name: `Grant a pool to ${resellerName}` });
+    await dialog.waitFor();
+    await dialog.getByLabel("License type").selectOption("business");
+    await dialog.getByLabel("Slots").fill("0");
+    await dialog.getByRole("button", { name: "Grant pool" }).click();
+    await dialog.getByText("Enter a whole number of slots, at least 1.").waitFor();
+    await dialog.getByText("Say why: it is kept in the reseller's audit log.").waitFor();
+    await dialog.getByLabel("Slots").fill("3");
+    await dialog.getByLabel("Reason").fill("Migration from the legacy program");
+    await dialog.getByRole("button", { name: "Grant pool" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await reseller.getByRole("progressbar", { name: `${resellerName} Business support grant pool: slots used` }).waitFor();
+    await reseller.getByText("0 / 3").waitFor();
+
+    const pools = (await api("GET", "/api/v1/pools")).body.pools as { license_type: string; total: number; source: string }[];
+    const granted = pools.filter((p) => p.source === "adjustment");
+    expect(granted).toEqual([expect.objectContaining({ license_type: "business", total: 3 })]);
   });
 
   it("searches resellers by name or email", async () => {

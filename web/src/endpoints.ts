@@ -104,6 +104,13 @@ export const supportApi = {
   /** `q`: name or email contains, case-insensitive. */
   resellers: (q: string, cursor?: string) =>
     get<{ resellers: ResellerOverview[] } & Paged>(`${support}/resellers`, { q, limit: 50, cursor }),
+  /** A new pool outside the catalog (source "adjustment", named "Support grant"). */
+  grantPool: (resellerId: string, licenseType: string, total: number, reason: string) =>
+    post<{ pool: Pool }>(`${support}/resellers/${encodeURIComponent(resellerId)}/pools`, {
+      license_type: licenseType,
+      total,
+      reason,
+    }),
   adjustPool: (poolId: string, total: number, reason: string) =>
     post<{ pool: Pool }>(`${support}/pools/${encodeURIComponent(poolId)}/adjust`, { total, reason }),
   requests: (status?: PoolRequest["status"]) =>

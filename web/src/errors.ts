@@ -6,6 +6,7 @@ const FIELD_WORDS: Record<string, string> = {
   name: "Name",
   site_url: "Site URL",
   pool_id: "Pool",
+  license_type: "License type",
   client_id: "Client",
   requested_total: "Requested size",
   total: "New size",
@@ -43,7 +44,7 @@ export function friendlyMessage(err: unknown): string {
     case "pool_full":
       return "This pool is full: every slot is allocated.";
     case "client_already_licensed":
-      return "This client already holds a license. Revoke it first, or change its license type instead.";
+      return "This client already holds a license. Revoke it first, or move it to another pool instead.";
     case "client_not_licensed":
       return "This client holds no license right now. Reload to see the latest.";
     case "site_already_registered":

@@ -77,7 +77,7 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 export const ACTION_WORDS: Record<string, string> = {
   "license.allocated": "License allocated",
   "license.revoked": "License revoked",
-  "license.reissued": "License type changed",
+  "license.reissued": "License moved to another pool",
   "client.created": "Client added",
   "client.updated": "Client details changed",
   "client.deleted": "Client offboarded",

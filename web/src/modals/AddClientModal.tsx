@@ -11,7 +11,7 @@ import { clients } from "../endpoints";
 import { formErrors, isPoolFull } from "../errors";
 import { titleCase } from "../format";
 import { useAsync } from "../hooks";
-import { loadPools } from "../pools";
+import { loadPools, poolLabel } from "../pools";
 
 interface AddClientModalProps {
   onClose: () => void;
@@ -40,8 +40,7 @@ export function AddClientModal({ onClose, onCreated }: AddClientModalProps) {
     e.preventDefault();
     const field: Record<string, string> = {};
     if (!name.trim()) field.name = "Give the client a name, e.g. the business name.";
-    if (!siteUrl.trim()) field.site_url = "Enter the site's address, e.g. https://example.com.";
-    else if (!/^https?:\/\//i.test(siteUrl.trim())) field.site_url = "Start the address with https:// (or http://).";
+    if (!siteUrl.trim()) field.site_url = "Enter the site's address, e.g. harborcoffee.com.";
     const picked = poolList.data?.find((p) => p.id === chosenPool);
     if (picked && picked.unallocated <= 0) field.pool_id = "That pool is full. Pick another pool, or choose No license for now.";
     setErrors({ field, form: null });
@@ -65,12 +64,13 @@ export function AddClientModal({ onClose, onCreated }: AddClientModalProps) {
 
   if (created) {
     const license = created.client.license;
+    const from = license ? poolList.data?.find((p) => p.id === license.pool_id) : undefined;
     return (
       <Modal
         title={`${created.client.name} is set up`}
         description={
           license
-            ? `It holds a ${titleCase(license.license_type)} license. The plugin picks it up on its first check-in.`
+            ? `It holds a ${titleCase(license.license_type)} license${from ? ` from ${poolLabel(from, poolList.data ?? [])}` : ""}. The plugin picks it up on its first check-in.`
             : "It has no license yet and runs on the free tier until you allocate one."
         }
         onClose={onClose}
@@ -121,9 +121,11 @@ export function AddClientModal({ onClose, onCreated }: AddClientModalProps) {
           onChange={(e) => setSiteUrl(e.target.value)}
           maxLength={SITE_URL_MAX}
           error={errors.field.site_url}
-          placeholder="https://harborcoffee.com"
+          placeholder="harborcoffee.com"
           autoComplete="off"
-          hint="The address the plugin runs on. Sub-folder installs are fine."
+          autoCapitalize="none"
+          spellCheck={false}
+          hint="The address the plugin runs on, e.g. harborcoffee.com or harborcoffee.com/shop. We add https:// if you leave it out."
         />
         {poolList.error ? (
           <ErrorState error={poolList.error} onRetry={poolList.reload} title="Pools didn't load" />

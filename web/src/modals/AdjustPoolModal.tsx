@@ -7,17 +7,18 @@ import { Notice } from "../components/States";
 import { supportApi } from "../endpoints";
 import { formErrors } from "../errors";
 import { titleCase } from "../format";
-import { poolLabel } from "../pools";
 
 interface AdjustPoolModalProps {
   pool: Pool;
+  /** The pool's name among the reseller's pools. */
+  label: string;
   resellerName: string;
   onClose: () => void;
   onAdjusted: (pool: Pool) => void;
 }
 
 /** Support changes a pool's size in place; never below the slots in use, always with a reason (kept in the audit log). */
-export function AdjustPoolModal({ pool, resellerName, onClose, onAdjusted }: AdjustPoolModalProps) {
+export function AdjustPoolModal({ pool, label, resellerName, onClose, onAdjusted }: AdjustPoolModalProps) {
   const [total, setTotal] = useState(String(pool.total));
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
@@ -45,7 +46,7 @@ export function AdjustPoolModal({ pool, resellerName, onClose, onAdjusted }: Adj
   return (
     <Modal
       title={`Adjust ${titleCase(pool.license_type)} pool`}
-      description={`${resellerName} · ${poolLabel(pool)} · ${pool.used} of ${pool.total} slots in use`}
+      description={`${resellerName} · ${label} · ${pool.used} of ${pool.total} slots in use`}
       onClose={onClose}
       busy={busy}
       size="sm"

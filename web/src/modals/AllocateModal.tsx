@@ -7,13 +7,14 @@ import { clients, pools } from "../endpoints";
 import { friendlyMessage, isPoolFull } from "../errors";
 import { formatRelative, plural, shortSite } from "../format";
 import { useAsync, useDebounced } from "../hooks";
-import { poolLabel } from "../pools";
 import { Link } from "../router";
 
 const PICK_LIMIT = 20;
 
 interface AllocateModalProps {
   pool: Pool;
+  /** The pool's name among the reseller's pools. */
+  label: string;
   onClose: () => void;
   /** `pool`: the pool as it is after the allocation, with its new counts. */
   onAllocated: (client: Client, pool: Pool) => void;
@@ -22,7 +23,7 @@ interface AllocateModalProps {
 }
 
 /** Pick one of the clients that hold no license (searchable) and give it a slot of this pool. */
-export function AllocateModal({ pool, onClose, onAllocated, onShowHolders, onRequestChange }: AllocateModalProps) {
+export function AllocateModal({ pool, label, onClose, onAllocated, onShowHolders, onRequestChange }: AllocateModalProps) {
   const [search, setSearch] = useState("");
   const q = useDebounced(search.trim());
   const [chosen, setChosen] = useState<Client | null>(null);
@@ -47,7 +48,7 @@ export function AllocateModal({ pool, onClose, onAllocated, onShowHolders, onReq
   const list = candidates.data?.clients ?? [];
   return (
     <Modal
-      title={`Allocate a ${poolLabel(pool)} license`}
+      title={`Allocate a ${label} license`}
       description={`${plural(pool.unallocated, "slot")} free in this pool. Only clients without a license are listed.`}
       onClose={onClose}
       busy={busy}

@@ -12,12 +12,14 @@ interface DecideRequestModalProps {
   request: PoolRequest;
   decision: "approve" | "decline";
   resellerName: string;
+  /** The pool's name, when known. */
+  poolName?: string | undefined;
   onClose: () => void;
   onDecided: () => void;
 }
 
 /** Approve (the pool is resized at once) or decline a reseller's pool-size request, with an optional reason. */
-export function DecideRequestModal({ request, decision, resellerName, onClose, onDecided }: DecideRequestModalProps) {
+export function DecideRequestModal({ request, decision, resellerName, poolName, onClose, onDecided }: DecideRequestModalProps) {
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +40,7 @@ export function DecideRequestModal({ request, decision, resellerName, onClose, o
   return (
     <Modal
       title={approve ? "Approve pool-size request?" : "Decline pool-size request?"}
-      description={`${resellerName}: ${request.current_total} → ${plural(request.requested_total, "slot")}`}
+      description={`${resellerName}${poolName ? ` · ${poolName}` : ""}: ${request.current_total} → ${plural(request.requested_total, "slot")}`}
       onClose={onClose}
       busy={busy}
       size="sm"

@@ -7,16 +7,17 @@ import { Notice } from "../components/States";
 import { pools } from "../endpoints";
 import { formErrors } from "../errors";
 import { plural } from "../format";
-import { poolLabel } from "../pools";
 
 interface PoolRequestModalProps {
   pool: Pool;
+  /** The pool's name among the reseller's pools. */
+  label: string;
   onClose: () => void;
   onFiled: (request: PoolRequest) => void;
 }
 
 /** A short request to support to change one pool's size in place (POST /api/v1/pool-requests). */
-export function PoolRequestModal({ pool, onClose, onFiled }: PoolRequestModalProps) {
+export function PoolRequestModal({ pool, label, onClose, onFiled }: PoolRequestModalProps) {
   const [total, setTotal] = useState(String(pool.total + 5));
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState(false);
@@ -56,7 +57,7 @@ export function PoolRequestModal({ pool, onClose, onFiled }: PoolRequestModalPro
   return (
     <Modal
       title="Ask support to resize this pool"
-      description={`${poolLabel(pool)}: ${pool.used} of ${pool.total} slots in use.`}
+      description={`${label}: ${pool.used} of ${pool.total} slots in use.`}
       onClose={onClose}
       busy={busy}
       size="sm"

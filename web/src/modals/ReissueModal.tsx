@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Client } from "../../../src/contracts/types.js";
+import type { Client, Pool } from "../../../src/contracts/types.js";
 import { Modal } from "../components/Modal";
 import { PoolFullHelp } from "../components/PoolFullHelp";
 import { PoolPicker } from "../components/PoolPicker";
@@ -14,25 +14,32 @@ import { Link } from "../router";
 interface ReissueModalProps {
   client: Client;
   onClose: () => void;
-  onReissued: (client: Client) => void;
+  /** `pool`: the pool the license moved to, and `label` its name among the reseller's pools. */
+  onReissued: (client: Client, pool: Pool, label: string) => void;
 }
 
-/** Change a client's license type: move its license to a slot of another pool, all or nothing. */
+/**
+ * Move a client's license to a slot of another pool, all or nothing: to another license type, or to another pool of
+ * the same type (e.g. to free up a plan that is about to fill up). Options are grouped by license type.
+ */
 export function ReissueModal({ client, onClose, onReissued }: ReissueModalProps) {
   const poolList = useAsync(loadPools, "pools");
   const [target, setTarget] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const current = client.license;
-  const others = (poolList.data ?? []).filter((p) => p.id !== current?.pool_id);
-  const chosen = poolList.data?.find((p) => p.id === target) ?? null;
+  const all = poolList.data ?? [];
+  const others = all.filter((p) => p.id !== current?.pool_id);
+  const chosen = all.find((p) => p.id === target) ?? null;
+  const currentPool = all.find((p) => p.id === current?.pool_id);
+  const chosenLabel = chosen ? poolLabel(chosen, all) : "";
 
   const submit = async () => {
-    if (!target) return;
+    if (!chosen) return;
     setBusy(true);
     setError(null);
     try {
-      onReissued((await clients.reissue(client.id, target)).client);
+      onReissued((await clients.reissue(client.id, chosen.id)).client, chosen, chosenLabel);
     } catch (err) {
       setError(err);
       setBusy(false);
@@ -40,10 +47,12 @@ export function ReissueModal({ client, onClose, onReissued }: ReissueModalProps)
     }
   };
 
+  const now = current ? `now on ${currentPool ? poolLabel(currentPool, all) : titleCase(current.license_type)}` : "unlicensed";
+  const sameType = chosen && current && chosen.license_type === current.license_type;
   return (
     <Modal
-      title="Change license type"
-      description={`${client.name} · ${shortSite(client.site_url)} · now ${current ? titleCase(current.license_type) : "unlicensed"}`}
+      title="Change license or pool"
+      description={`${client.name} · ${shortSite(client.site_url)} · ${now}`}
       onClose={onClose}
       busy={busy}
       footer={
@@ -51,8 +60,8 @@ export function ReissueModal({ client, onClose, onReissued }: ReissueModalProps)
           <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
             Cancel
           </button>
-          <button type="button" className="button button--primary" onClick={submit} disabled={busy || !target}>
-            {busy ? "Changing…" : chosen ? `Move to ${poolLabel(chosen)}` : "Change license"}
+          <button type="button" className="button button--primary" onClick={submit} disabled={busy || !chosen}>
+            {busy ? "Moving…" : chosen ? `Move to ${chosenLabel}` : "Move license"}
           </button>
         </>
       }
@@ -64,7 +73,7 @@ export function ReissueModal({ client, onClose, onReissued }: ReissueModalProps)
       ) : others.length === 0 ? (
         <EmptyState title="No other pool to move to">
           <p>
-            Buy a plan of another license type first. <Link to="/plans">See plans</Link>
+            Buy another plan or a top-up first. <Link to="/plans">See plans</Link>
           </p>
         </EmptyState>
       ) : (
@@ -75,11 +84,14 @@ export function ReissueModal({ client, onClose, onReissued }: ReissueModalProps)
             value={target}
             onChange={setTarget}
             currentPoolId={current?.pool_id}
+            groupByType
           />
           <p className="hint-line">
-            {chosen
-              ? `At its next check-in the plugin switches to ${titleCase(chosen.license_type)}. The old slot returns to its pool at once.`
-              : "Pick a pool. The move is all or nothing: if the new pool is full, the client keeps its current license."}
+            {!chosen
+              ? "Pick a pool of any license type. The move is all or nothing: if the new pool is full, the client keeps its current license."
+              : sameType
+                ? `The plugin stays on ${titleCase(chosen.license_type)}; only the slot moves. The old slot returns to its pool at once.`
+                : `At its next check-in the plugin switches to ${titleCase(chosen.license_type)}. The old slot returns to its pool at once.`}
           </p>
         </>
       )}

@@ -118,9 +118,12 @@ export function ActivityPage() {
                   </div>
                   <div className="log__meta">
                     <span className="log__actor">{actorWords(entry.actor)}</span>
-                    <time dateTime={entry.created_at} title={formatDateTime(entry.created_at)} className="log__time">
-                      {formatRelative(entry.created_at)}
-                    </time>
+                    <span className="log__when">
+                      <time dateTime={entry.created_at} className="log__time">
+                        {formatDateTime(entry.created_at)}
+                      </time>
+                      <span className="log__ago"> · {formatRelative(entry.created_at)}</span>
+                    </span>
                   </div>
                 </li>
               );

@@ -123,7 +123,7 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
                 <dl className="facts">
                   <div>
                     <dt>Pool</dt>
-                    <dd>{pool ? poolLabel(pool) : "…"}</dd>
+                    <dd>{pool ? poolLabel(pool, poolList.data ?? []) : "…"}</dd>
                   </div>
                   <div>
                     <dt>Allocated</dt>
@@ -132,7 +132,7 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
                 </dl>
                 <div className="card__actions">
                   <button type="button" className="button button--secondary" onClick={() => setDialog("reissue")}>
-                    Change license type
+                    Change license or pool
                   </button>
                   <button type="button" className="button button--danger-ghost" onClick={() => setDialog("revoke")}>
                     Revoke license
@@ -268,14 +268,17 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
         <ReissueModal
           client={client}
           onClose={() => setDialog(null)}
-          onReissued={(c) => {
+          onReissued={(c, to, label) => {
             setDialog(null);
+            const typeChanged = license?.license_type !== to.license_type;
             changed(c);
             poolList.reload();
             toast({
               tone: "success",
-              title: `${client.name} moved to ${titleCase(c.license?.license_type ?? "")}`,
-              body: "The plugin switches at its next check-in.",
+              title: `${client.name} moved to ${label}`,
+              body: typeChanged
+                ? `The plugin switches to ${titleCase(to.license_type)} at its next check-in.`
+                : "Same license type: the plugin notices no change.",
             });
           }}
         />

@@ -1,14 +1,24 @@
 import { useState } from "react";
+import type { Client } from "../../../src/contracts/types.js";
 import { CheckInCell } from "../components/CheckIn";
 import { IconPlus, IconSearch, IconUsers } from "../components/Icons";
 import { PageHeader } from "../components/Layout";
+import { RowMenu, type RowMenuItem } from "../components/RowMenu";
 import { EmptyState, ErrorState, Loading } from "../components/States";
+import { useToast } from "../components/Toasts";
 import { type ClientFilter, clients } from "../endpoints";
+import { friendlyMessage } from "../errors";
 import { formatNumber, shortSite, titleCase } from "../format";
 import { useAsync, useDebounced, usePaged, useTitle } from "../hooks";
 import { AddClientModal } from "../modals/AddClientModal";
-import { loadPools, poolLabel } from "../pools";
+import { ClientAllocateModal } from "../modals/ClientAllocateModal";
+import { ReissueModal } from "../modals/ReissueModal";
+import { RevokeModal } from "../modals/RevokeModal";
+import { loadPools, poolNames, replacePool } from "../pools";
 import { Link, setQuery, useLocation } from "../router";
+import { SuspendDialog } from "./clients/ClientConfirmations";
+
+type Dialog = { kind: "suspend" | "revoke" | "allocate" | "reissue"; client: Client } | null;
 
 const PAGE = 25;
 
@@ -28,10 +38,40 @@ export function ClientsPage() {
       clients.list({ ...filter, ...(cursor ? { cursor } : {}) }).then((r) => ({ items: r.clients, next_cursor: r.next_cursor })),
     JSON.stringify(filter),
   );
-  const nameOf = (poolId: string) => {
-    const pool = poolList.data?.find((p) => p.id === poolId);
-    return pool ? poolLabel(pool) : undefined;
+  const names = poolNames(poolList.data ?? []);
+  const nameOf = (poolId: string) => names.get(poolId)?.label;
+  const toast = useToast();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [resuming, setResuming] = useState<string | null>(null);
+  const replace = (next: Client) => list.update((items) => items.map((c) => (c.id === next.id ? next : c)));
+
+  const resume = async (client: Client) => {
+    setResuming(client.id);
+    try {
+      replace((await clients.resume(client.id)).client);
+      toast({
+        tone: "success",
+        title: `${client.name} resumed`,
+        body: "Protection updates restart at the plugin's next check-in.",
+      });
+    } catch (err) {
+      toast({ tone: "danger", title: "Couldn't resume", body: friendlyMessage(err) });
+    } finally {
+      setResuming(null);
+    }
   };
+
+  const actions = (c: Client): RowMenuItem[] => [
+    c.status === "active"
+      ? { label: "Suspend client", onSelect: () => setDialog({ kind: "suspend", client: c }) }
+      : { label: resuming === c.id ? "Resuming…" : "Resume client", onSelect: () => void resume(c) },
+    ...(c.license
+      ? [
+          { label: "Change license or pool", onSelect: () => setDialog({ kind: "reissue", client: c }) },
+          { label: "Revoke license", tone: "danger" as const, onSelect: () => setDialog({ kind: "revoke", client: c }) },
+        ]
+      : [{ label: "Allocate license", onSelect: () => setDialog({ kind: "allocate", client: c }) }]),
+  ];
   const filtered = Boolean(q || status || licensed);
 
   return (
@@ -163,13 +203,16 @@ export function ClientsPage() {
                     <CheckInCell at={c.last_check_in_at} />
                   </td>
                   <td className="table__actions">
-                    <Link
-                      to={`/clients/${encodeURIComponent(c.id)}`}
-                      className="button button--secondary button--small"
-                      aria-label={`Manage ${c.name}`}
-                    >
-                      Manage
-                    </Link>
+                    <div className="button-row">
+                      <Link
+                        to={`/clients/${encodeURIComponent(c.id)}`}
+                        className="button button--secondary button--small"
+                        aria-label={`Manage ${c.name}`}
+                      >
+                        Manage
+                      </Link>
+                      <RowMenu label={`More actions for ${c.name}`} items={actions(c)} />
+                    </div>
                   </td>
                 </tr>
               ))}
@@ -194,7 +237,80 @@ export function ClientsPage() {
         </div>
       )}
 
-      {adding ? <AddClientModal onClose={() => setQuery({ add: null })} onCreated={() => list.reload()} /> : null}
+      {adding ? (
+        <AddClientModal
+          onClose={() => setQuery({ add: null })}
+          onCreated={() => {
+            list.reload();
+            poolList.reload();
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "suspend" ? (
+        <SuspendDialog
+          client={dialog.client}
+          onClose={() => setDialog(null)}
+          onSuspended={(next) => {
+            setDialog(null);
+            replace(next);
+            toast({
+              tone: "success",
+              title: `${next.name} suspended`,
+              body: "It keeps its license slot. Resume it at any time.",
+            });
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "revoke" && dialog.client.license ? (
+        <RevokeModal
+          client={{ ...dialog.client, license_type: dialog.client.license.license_type }}
+          onClose={() => setDialog(null)}
+          onRevoked={(r) => {
+            setDialog(null);
+            replace(r.client);
+            poolList.setData((all) => replacePool(all, r.pool));
+            toast({
+              tone: "success",
+              title: `License revoked from ${r.client.name}`,
+              body: "The slot is free again. The plugin falls back to the free tier at its next check-in.",
+            });
+          }}
+          onSuspended={(next) => {
+            setDialog(null);
+            replace(next);
+            toast({ tone: "success", title: `${next.name} suspended`, body: "It keeps its license slot." });
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "allocate" ? (
+        <ClientAllocateModal
+          client={dialog.client}
+          onClose={() => setDialog(null)}
+          onAllocated={({ license, pool }) => {
+            setDialog(null);
+            const { pool_id, license_type, allocated_at } = license;
+            replace({ ...dialog.client, license: { pool_id, license_type, allocated_at } });
+            poolList.setData((all) => replacePool(all, pool));
+            toast({
+              tone: "success",
+              title: `License allocated to ${dialog.client.name}`,
+              body: "The plugin picks it up on its next check-in.",
+            });
+          }}
+        />
+      ) : null}
+      {dialog?.kind === "reissue" ? (
+        <ReissueModal
+          client={dialog.client}
+          onClose={() => setDialog(null)}
+          onReissued={(next, _pool, label) => {
+            setDialog(null);
+            replace(next);
+            poolList.reload();
+            toast({ tone: "success", title: `${next.name} moved to ${label}`, body: "The plugin notices at its next check-in." });
+          }}
+        />
+      ) : null}
     </>
   );
 }

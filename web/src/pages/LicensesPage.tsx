@@ -10,7 +10,7 @@ import { useAsync, useTitle } from "../hooks";
 import { AllocateModal } from "../modals/AllocateModal";
 import { PoolRequestModal } from "../modals/PoolRequestModal";
 import { RevokeModal, type RevokeTarget } from "../modals/RevokeModal";
-import { loadPools, replacePool } from "../pools";
+import { byLicenseType, loadPools, poolNames, replacePool } from "../pools";
 import { Link, setQuery, useLocation } from "../router";
 import { type CardNotice, PoolCard } from "./licenses/PoolCard";
 
@@ -42,6 +42,8 @@ export function LicensesPage() {
   }, [focusPoolId, poolsLoaded]);
 
   const list = poolList.data ?? [];
+  const names = poolNames(list);
+  const labelOf = (pool: Pool) => names.get(pool.id)?.label ?? pool.name;
   const bump = (poolId: string) => setVersions((v) => ({ ...v, [poolId]: (v[poolId] ?? 0) + 1 }));
   const setNotice = (poolId: string, notice: CardNotice | null) =>
     setNotices((all) => {
@@ -99,14 +101,18 @@ export function LicensesPage() {
         </>
       ),
     });
-    toast({ tone: "success", title: `License revoked from ${client.name}` });
     // The row that opened the dialog is about to disappear: keep focus on its card.
     window.requestAnimationFrame(() =>
       document.querySelector<HTMLElement>(`[data-pool-id="${CSS.escape(poolId)}"] .pool-card__toggle`)?.focus(),
     );
   };
 
-  const totals = list.reduce((t, p) => ({ total: t.total + p.total, used: t.used + p.used }), { total: 0, used: 0 });
+  // Slots of different license types are not interchangeable: count them per type, never added together.
+  const perType = byLicenseType([...list].sort((a, b) => a.license_type.localeCompare(b.license_type))).map(([type, pools]) => ({
+    type: titleCase(type),
+    total: pools.reduce((n, p) => n + p.total, 0),
+    used: pools.reduce((n, p) => n + p.used, 0),
+  }));
   const fullCount = list.filter((p) => fullness(p) === "full").length;
 
   return (
@@ -130,13 +136,27 @@ export function LicensesPage() {
           </div>
           <div className="stat">
             <p className="stat__label">Slots in use</p>
-            <p className="stat__value">
-              {formatNumber(totals.used)} <span className="stat__of">/ {formatNumber(totals.total)}</span>
-            </p>
+            <ul className={`stat__types${perType.length === 1 ? " stat__types--single" : ""}`}>
+              {perType.map((t) => (
+                <li key={t.type}>
+                  <span className="stat__type">{t.type}</span>
+                  <span className="stat__num">
+                    {formatNumber(t.used)} <span className="stat__of">/ {formatNumber(t.total)}</span>
+                  </span>
+                </li>
+              ))}
+            </ul>
           </div>
           <div className="stat">
             <p className="stat__label">Unallocated</p>
-            <p className="stat__value">{formatNumber(totals.total - totals.used)}</p>
+            <ul className={`stat__types${perType.length === 1 ? " stat__types--single" : ""}`}>
+              {perType.map((t) => (
+                <li key={t.type}>
+                  <span className="stat__type">{t.type}</span>
+                  <span className="stat__num">{formatNumber(t.total - t.used)}</span>
+                </li>
+              ))}
+            </ul>
           </div>
           <div className="stat">
             <p className="stat__label">Full pools</p>
@@ -167,6 +187,7 @@ export function LicensesPage() {
             <PoolCard
               key={pool.id}
               pool={pool}
+              names={names.get(pool.id) ?? { label: pool.name, badge: pool.name }}
               expanded={expanded.has(pool.id)}
               isNew={pool.id === newPoolId}
               pendingRequest={pending.data?.pool_requests.find((r) => r.pool_id === pool.id)}
@@ -195,6 +216,7 @@ export function LicensesPage() {
       {dialog?.kind === "allocate" ? (
         <AllocateModal
           pool={dialog.pool}
+          label={labelOf(dialog.pool)}
           onClose={() => setDialog(null)}
           onAllocated={allocated}
           onShowHolders={() => showHolders(dialog.pool.id)}
@@ -220,6 +242,7 @@ export function LicensesPage() {
       {dialog?.kind === "request" ? (
         <PoolRequestModal
           pool={dialog.pool}
+          label={labelOf(dialog.pool)}
           onClose={() => setDialog(null)}
           onFiled={() => {
             setDialog(null);

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { Plan } from "../../../src/contracts/types.js";
+import type { Plan, Purchase } from "../../../src/contracts/types.js";
 import { IconCart } from "../components/Icons";
 import { PageHeader } from "../components/Layout";
 import { EmptyState, ErrorState, Loading, SkeletonCards } from "../components/States";
@@ -8,6 +8,7 @@ import { plans } from "../endpoints";
 import { formatDate, formatMoney, formatNumber, plural, titleCase } from "../format";
 import { useAsync, useTitle } from "../hooks";
 import { ConfirmModal } from "../modals/ConfirmModal";
+import { loadPools, poolNames } from "../pools";
 import { Link, navigate } from "../router";
 
 /** The catalog (plans and top-ups) and the reseller's purchase history. */
@@ -16,6 +17,8 @@ export function PlansPage() {
   const toast = useToast();
   const catalog = useAsync(plans.list, "plans");
   const history = useAsync(() => plans.purchases(), "purchases");
+  const poolList = useAsync(loadPools, "pools");
+  const names = poolNames(poolList.data ?? []);
   const [buying, setBuying] = useState<Plan | null>(null);
 
   const all = catalog.data?.plans ?? [];
@@ -105,26 +108,39 @@ export function PlansPage() {
               <thead>
                 <tr>
                   <th scope="col">Plan</th>
+                  <th scope="col">Pool</th>
                   <th scope="col">Purchased</th>
+                  <th scope="col" className="table__num">
+                    Price
+                  </th>
                   <th scope="col">
                     <span className="visually-hidden">Pool</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {history.data.purchases.map((p) => (
-                  <tr key={p.id}>
-                    <td data-label="Plan" className="table__primary-text">
-                      {p.plan_name}
-                    </td>
-                    <td data-label="Purchased">{formatDate(p.created_at)}</td>
-                    <td className="table__actions">
-                      <Link to={`/licenses?pool=${encodeURIComponent(p.pool_id)}`} className="text-link">
-                        View pool
-                      </Link>
-                    </td>
-                  </tr>
-                ))}
+                {history.data.purchases.map((p) => {
+                  // The price paid, when the API sends it; otherwise the plan's list price.
+                  const price =
+                    (p as Purchase & { price_cents?: number }).price_cents ?? all.find((x) => x.id === p.plan_id)?.price_cents;
+                  return (
+                    <tr key={p.id}>
+                      <td data-label="Plan" className="table__primary-text">
+                        {p.plan_name}
+                      </td>
+                      <td data-label="Pool">{names.get(p.pool_id)?.label ?? <span className="muted">…</span>}</td>
+                      <td data-label="Purchased">{formatDate(p.created_at)}</td>
+                      <td data-label="Price" className="table__num">
+                        {price !== undefined ? formatMoney(price) : <span className="muted">—</span>}
+                      </td>
+                      <td className="table__actions">
+                        <Link to={`/licenses?pool=${encodeURIComponent(p.pool_id)}`} className="text-link">
+                          View pool
+                        </Link>
+                      </td>
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>

@@ -43,7 +43,7 @@ export function describeEntry(e: ActivityEntry, offboarded: Set<string>, pools: 
   const after = bag(e.after);
   const poolName = (id: unknown) => {
     const pool = pools.find((p) => p.id === id);
-    return pool ? poolLabel(pool) : null;
+    return pool ? poolLabel(pool, pools) : null;
   };
   const subject = e.client_id
     ? e.client_name
@@ -62,11 +62,15 @@ export function describeEntry(e: ActivityEntry, offboarded: Set<string>, pools: 
     }
     case "license.revoked": {
       const type = str(before.license_type);
-      return out(type ? `${titleCase(type)} license; the slot went back to its pool` : null);
+      const to = poolName(before.pool_id ?? e.pool_id);
+      return out(type ? `${titleCase(type)} license; the slot went back to ${to ?? "its pool"}` : null);
     }
     case "license.reissued": {
       const from = str(before.license_type);
       const to = str(after.license_type);
+      const fromPool = poolName(before.pool_id);
+      const toPool = poolName(after.pool_id);
+      if (fromPool && toPool) return out(`${fromPool} → ${toPool}`);
       return out(from && to ? `${titleCase(from)} → ${titleCase(to)}` : null);
     }
     case "client.created":

@@ -30,8 +30,8 @@ export function ClientActivity({ clientId, version }: { clientId: string; versio
               <span className="mini-log__action">{actionWords(a.action)}</span>
               <span className="mini-log__meta">
                 {actorWords(a.actor)} ·{" "}
-                <time dateTime={a.created_at} title={formatDateTime(a.created_at)}>
-                  {formatRelative(a.created_at)}
+                <time dateTime={a.created_at} title={formatRelative(a.created_at)}>
+                  {formatDateTime(a.created_at)}
                 </time>
               </span>
             </li>

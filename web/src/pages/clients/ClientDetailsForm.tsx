@@ -20,7 +20,7 @@ export function ClientDetailsForm({ client, onSaved }: { client: Client; onSaved
     if (!dirty) return;
     const field: Record<string, string> = {};
     if (!name.trim()) field.name = "The name can't be empty.";
-    if (!siteUrl.trim()) field.site_url = "Enter the site's address, e.g. https://example.com.";
+    if (!siteUrl.trim()) field.site_url = "Enter the site's address, e.g. harborcoffee.com.";
     setErrors({ field, form: null });
     setSaved(false);
     if (Object.keys(field).length) return;

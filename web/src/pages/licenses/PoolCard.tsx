@@ -4,7 +4,7 @@ import { IconChevron, IconClose, IconPlus } from "../../components/Icons";
 import { FullnessBadge, PoolBar } from "../../components/PoolBar";
 import { PoolFullHelp } from "../../components/PoolFullHelp";
 import { formatNumber, fullness, plural, titleCase } from "../../format";
-import { poolLabel, poolOrigin } from "../../pools";
+import { type PoolNames, poolOrigin } from "../../pools";
 import { PoolHolders } from "./PoolHolders";
 
 export interface CardNotice {
@@ -14,6 +14,8 @@ export interface CardNotice {
 
 interface PoolCardProps {
   pool: Pool;
+  /** How this pool is told apart from the reseller's other pools. */
+  names: PoolNames;
   expanded: boolean;
   isNew: boolean;
   pendingRequest: PoolRequest | undefined;
@@ -30,13 +32,13 @@ interface PoolCardProps {
 
 /** One license pool: fullness bar and counts; click to see who holds its slots; allocate; ways out when full. */
 export function PoolCard(props: PoolCardProps) {
-  const { pool, expanded, isNew, pendingRequest, notice, holdersVersion } = props;
+  const { pool, names, expanded, isNew, pendingRequest, notice, holdersVersion } = props;
   const id = useId();
   const state = fullness(pool);
   const full = state === "full";
   const type = titleCase(pool.license_type);
   const pct = pool.total > 0 ? Math.round((pool.used / pool.total) * 100) : 100;
-  const label = poolLabel(pool);
+  const label = names.label;
 
   return (
     <article
@@ -49,7 +51,7 @@ export function PoolCard(props: PoolCardProps) {
           <div className="pool-card__titles">
             <h2 className="pool-card__title">
               {type}
-              {pool.name !== type ? <span className="pool-card__plan">{pool.name}</span> : null}
+              {names.badge !== type ? <span className="pool-card__plan">{names.badge}</span> : null}
               {isNew ? <span className="badge badge--accent">New</span> : null}
             </h2>
             <p className="pool-card__origin">{poolOrigin(pool)}</p>
@@ -152,7 +154,7 @@ export function PoolCard(props: PoolCardProps) {
 
       {expanded ? (
         <section id={`${id}-holders`} className="pool-card__holders" aria-label={`Clients holding ${label} slots`}>
-          <PoolHolders pool={pool} version={holdersVersion} onRevoke={props.onRevoke} />
+          <PoolHolders pool={pool} label={label} version={holdersVersion} onRevoke={props.onRevoke} />
         </section>
       ) : null}
     </article>

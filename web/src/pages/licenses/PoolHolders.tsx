@@ -4,11 +4,11 @@ import { EmptyState, ErrorState, Spinner } from "../../components/States";
 import { pools } from "../../endpoints";
 import { formatDate, formatNumber, shortSite } from "../../format";
 import { usePaged } from "../../hooks";
-import { poolLabel } from "../../pools";
 import { Link } from "../../router";
 
 interface PoolHoldersProps {
   pool: Pool;
+  label: string;
   /** Bumped by the page after an allocation or revoke, to load the list again. */
   version: number;
   onRevoke: (holder: PoolHolder) => void;
@@ -17,7 +17,7 @@ interface PoolHoldersProps {
 const PAGE = 25;
 
 /** The clients holding a pool's slots, newest allocation first, a page at a time (pools can hold thousands). */
-export function PoolHolders({ pool, version, onRevoke }: PoolHoldersProps) {
+export function PoolHolders({ pool, label, version, onRevoke }: PoolHoldersProps) {
   const holders = usePaged(
     (cursor) => pools.holders(pool.id, cursor, PAGE).then((r) => ({ items: r.clients, next_cursor: r.next_cursor })),
     `${pool.id}:${version}`,
@@ -33,12 +33,16 @@ export function PoolHolders({ pool, version, onRevoke }: PoolHoldersProps) {
     );
   }
   if (holders.items.length === 0) {
-    return <EmptyState title="No client holds a slot yet">Allocate a license and the client shows up here.</EmptyState>;
+    return (
+      <EmptyState title="No clients hold a slot in this pool right now">
+        <p>Allocate a license from this pool and the client shows up here.</p>
+      </EmptyState>
+    );
   }
   return (
     <div className="holders">
       <table className="table table--stack">
-        <caption className="visually-hidden">Clients holding {poolLabel(pool)} slots</caption>
+        <caption className="visually-hidden">Clients holding {label} slots</caption>
         <thead>
           <tr>
             <th scope="col">Client</th>
