@@ -91,34 +91,7 @@ export function decidePoolRequest(
       .executeTakeFirst();
     if (!decided)
       throw new AppError("pool_request_not_pending", `This request was already ${request.status}.`, { status: request.status });
-    if (decision === "approved") {
-      // The request asked for an absolute size given the pool as it was; if support resized it since, applying the
-      // old number could shrink it unexpectedly. Support declines it and the reseller files a fresh one.
-      const pool = await lockPool(trx, request.pool_id);
-      if (!pool) throw notFound("pool");
-      if (pool.total !== request.current_total) {
-        throw new AppError(
-          "pool_request_stale",
-          `The pool was resized to ${pool.total} since this request (filed at ${request.current_total}); decline it instead.`,
-          {
-            current_total: pool.total,
-            filed_at_total: request.current_total,
-            requested_total: request.requested_total,
-          },
-        );
-      }
-    }
-    const pool =
-      decision === "approved"
-        ? await adjustPoolInTransaction(
-            trx,
-            ctx,
-            request.pool_id,
-            request.requested_total,
-            reason ||
-              `approved the reseller's request for ${request.requested_total} slots${request.note ? ` ("${request.note}")` : ""}`,
-          )
-        : null;
+    const pool = decision === "approved" ? await applyApproval(trx, ctx, request, reason) : null;
     await recordActivity(trx, {
       resellerId: request.reseller_id,
       actor: ctx.actor,
@@ -131,4 +104,28 @@ export function decidePoolRequest(
     });
     return { pool_request: view(decided), pool };
   });
+}
+
+/**
+ * The request asked for an absolute size given the pool as it was. If support resized the pool since, applying the old
+ * number could undo that (even shrink it), so it is refused as stale; support declines it and the reseller files anew.
+ * The pool row is locked first, so a resize racing this approval is seen, not overwritten.
+ */
+async function applyApproval(trx: DbOrTx, ctx: SupportContext, request: RequestRow, reason: string | undefined): Promise<Pool> {
+  const pool = await lockPool(trx, request.pool_id);
+  if (!pool) throw notFound("pool");
+  if (pool.total !== request.current_total) {
+    throw new AppError(
+      "pool_request_stale",
+      `The pool was resized to ${pool.total} since this request (filed at ${request.current_total}); decline it instead.`,
+      {
+        current_total: pool.total,
+        filed_at_total: request.current_total,
+        requested_total: request.requested_total,
+      },
+    );
+  }
+  const why =
+    reason || `approved the reseller's request for ${request.requested_total} slots${request.note ? ` ("${request.note}")` : ""}`;
+  return adjustPoolInTransaction(trx, ctx, request.pool_id, request.requested_total, why);
 }
