@@ -1,14 +1,12 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Call, client, makeReseller, startServer, type TestServer } from "../test/helpers/world.js";
-import { describeInBrowser } from "./browser-suite.js";
-import { ensureWebBuilt, goTo, launchChromium, newPage, PASSWORD, signIn, WEB_ROOT } from "./helpers.js";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import type { Call, TestServer } from "../test/helpers/world.js";
+import { browserSuite, describeInBrowser, type OpenSuite } from "./browser-suite.js";
+import { goTo, PASSWORD, signIn } from "./helpers.js";
 
 /** Per-client actions from the Clients page: suspend and resume, change license type, and the audit trail they leave. */
 describeInBrowser("clients page", () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let errors: string[];
   let api: Call;
@@ -16,15 +14,13 @@ describeInBrowser("clients page", () => {
   let clientId: string;
   let premiumPool: string;
   let businessPool: string;
+  const suite = browserSuite();
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    server = await startServer("sqlite", { webRoot: WEB_ROOT });
-    const reseller = await makeReseller(server.db, { password: PASSWORD });
-    email = reseller.email;
-    api = client(server.url, reseller.api_key);
-    premiumPool = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
-    businessPool = (await api("POST", "/api/v1/purchases", { plan_id: "plan_business_10" })).body.pool.id;
+    let purchase: OpenSuite["purchase"];
+    ({ server, page, errors, api, email, purchase } = await suite.open());
+    premiumPool = await purchase("plan_premium_5");
+    businessPool = await purchase("plan_business_10");
     const created = await api("POST", "/api/v1/clients", {
       name: "Lumen Yoga Studio",
       site_url: "https://lumenyoga.studio",
@@ -32,14 +28,6 @@ describeInBrowser("clients page", () => {
     });
     clientId = created.body.client.id;
     await api("POST", "/api/v1/clients", { name: "Atlas Legal Group", site_url: "https://atlaslegal.com", pool_id: premiumPool });
-    browser = await launchChromium();
-    ({ context, page, errors } = await newPage(browser));
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
   });
 
   const current = async () => (await api("GET", `/api/v1/clients/${clientId}`)).body.client;

@@ -1,33 +1,20 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Call, client, makeReseller, startServer, type TestServer } from "../test/helpers/world.js";
-import { describeInBrowser } from "./browser-suite.js";
-import { ensureWebBuilt, goTo, launchChromium, newPage, PASSWORD, signIn, WEB_ROOT } from "./helpers.js";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import type { Call, TestServer } from "../test/helpers/world.js";
+import { browserSuite, describeInBrowser } from "./browser-suite.js";
+import { goTo, PASSWORD, signIn } from "./helpers.js";
 
 /** The seed's whole story, through the dashboard: buy, onboard, allocate, revoke, fill up, buy more. */
 describeInBrowser("licenses story", () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let errors: string[];
   let api: Call;
   let email: string;
+  const suite = browserSuite();
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    server = await startServer("sqlite", { webRoot: WEB_ROOT });
-    const reseller = await makeReseller(server.db, { password: PASSWORD });
-    email = reseller.email;
-    api = client(server.url, reseller.api_key);
-    browser = await launchChromium();
-    ({ context, page, errors } = await newPage(browser));
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
+    ({ server, page, errors, api, email } = await suite.open());
   });
 
   const card = (name: string) => page.getByRole("article", { name: `${name} pool` });

@@ -1,43 +1,31 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { client, makeReseller, startServer, type TestServer } from "../test/helpers/world.js";
-import { describeInBrowser } from "./browser-suite.js";
-import { ensureWebBuilt, goTo, launchChromium, newPage, PASSWORD, signIn, WEB_ROOT } from "./helpers.js";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import type { TestServer } from "../test/helpers/world.js";
+import { browserSuite, describeInBrowser } from "./browser-suite.js";
+import { goTo, PASSWORD, signIn } from "./helpers.js";
 
 const WIDTH = 375;
 
 /** The dashboard on a 375 px phone: nothing scrolls sideways, tables stack, the nav stays reachable. */
 describeInBrowser("phone width (375 px)", () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let errors: string[];
   let email: string;
+  const suite = browserSuite();
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    server = await startServer("sqlite", { webRoot: WEB_ROOT });
-    const reseller = await makeReseller(server.db, { password: PASSWORD });
-    email = reseller.email;
-    const api = client(server.url, reseller.api_key);
-    const full = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
-    await api("POST", "/api/v1/purchases", { plan_id: "plan_business_10" });
+    const opened = await suite.open({ width: WIDTH, height: 812 });
+    ({ server, page, errors, email } = opened);
+    const full = await opened.purchase("plan_premium_5");
+    await opened.purchase("plan_business_10");
     for (const n of [1, 2, 3, 4, 5]) {
-      await api("POST", "/api/v1/clients", {
+      await opened.api("POST", "/api/v1/clients", {
         name: `Greenleaf Landscaping and Garden Design ${n}`,
         site_url: `https://www.greenleaf-landscaping-and-garden-design-${n}.example.com/portal/clients`,
         pool_id: full,
       });
     }
-    browser = await launchChromium();
-    ({ context, page, errors } = await newPage(browser, { width: WIDTH, height: 812 }));
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
   });
 
   const scrollWidth = async () => Number(await page.evaluate("document.documentElement.scrollWidth"));

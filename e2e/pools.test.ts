@@ -1,43 +1,31 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Call, client, makeReseller, startServer, type TestServer } from "../test/helpers/world.js";
-import { describeInBrowser } from "./browser-suite.js";
-import { ensureWebBuilt, goTo, launchChromium, newPage, PASSWORD, signIn, WEB_ROOT } from "./helpers.js";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import type { Call, TestServer } from "../test/helpers/world.js";
+import { browserSuite, describeInBrowser, type OpenSuite } from "./browser-suite.js";
+import { goTo, PASSWORD, signIn } from "./helpers.js";
 
 /** Two pools of one plan told apart everywhere, bare-host sites, and quick actions from the Clients list. */
 describeInBrowser("pools of one plan, and quick client actions", () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let errors: string[];
   let api: Call;
   let email: string;
   let firstPremium: string;
   let secondPremium: string;
+  const suite = browserSuite();
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    server = await startServer("sqlite", { webRoot: WEB_ROOT });
-    const reseller = await makeReseller(server.db, { password: PASSWORD });
-    email = reseller.email;
-    api = client(server.url, reseller.api_key);
-    firstPremium = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
-    secondPremium = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
-    await api("POST", "/api/v1/purchases", { plan_id: "plan_business_10" });
+    let purchase: OpenSuite["purchase"];
+    ({ server, page, errors, api, email, purchase } = await suite.open());
+    firstPremium = await purchase("plan_premium_5");
+    secondPremium = await purchase("plan_premium_5");
+    await purchase("plan_business_10");
     await api("POST", "/api/v1/clients", {
       name: "Lumen Yoga Studio",
       site_url: "https://lumenyoga.studio",
       pool_id: firstPremium,
     });
-    browser = await launchChromium();
-    ({ context, page, errors } = await newPage(browser));
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
   });
 
   const clientByName = async (name: string) =>

@@ -1,14 +1,12 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { client, makeReseller, makeSupport, startServer, type TestServer } from "../test/helpers/world.js";
-import { describeInBrowser } from "./browser-suite.js";
-import { ensureWebBuilt, goTo, launchChromium, newPage, PASSWORD, signIn, WEB_ROOT } from "./helpers.js";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import { client, makeSupport, type TestServer } from "../test/helpers/world.js";
+import { browserSuite, describeInBrowser, type OpenSuite } from "./browser-suite.js";
+import { goTo, PASSWORD, signIn } from "./helpers.js";
 
 /** Settings: the reseller's account and API key, rotating the key; and who may open which pages. */
 describeInBrowser("settings and page access", () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let errors: string[];
   let email: string;
@@ -16,23 +14,14 @@ describeInBrowser("settings and page access", () => {
   let oldKey: string;
   let newKey: string;
   let supportEmail: string;
+  const suite = browserSuite();
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    server = await startServer("sqlite", { webRoot: WEB_ROOT });
-    const reseller = await makeReseller(server.db, { password: PASSWORD });
-    email = reseller.email;
+    let reseller: OpenSuite["reseller"];
+    ({ server, page, errors, email, reseller } = await suite.open());
     resellerName = reseller.reseller.name;
     oldKey = reseller.api_key;
     supportEmail = (await makeSupport(server.db, { password: PASSWORD })).email;
-    browser = await launchChromium();
-    ({ context, page, errors } = await newPage(browser));
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
   });
 
   const me = (key: string) => client(server.url, key)("GET", "/api/v1/me");

@@ -1,14 +1,12 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { type Call, client, makeReseller, makeSupport, startServer, type TestServer } from "../test/helpers/world.js";
-import { describeInBrowser } from "./browser-suite.js";
-import { ensureWebBuilt, launchChromium, newPage, PASSWORD, signIn, WEB_ROOT } from "./helpers.js";
+import type { Page } from "playwright-core";
+import { beforeAll, expect, it } from "vitest";
+import { type Call, makeReseller, makeSupport, type TestServer } from "../test/helpers/world.js";
+import { browserSuite, describeInBrowser } from "./browser-suite.js";
+import { PASSWORD, signIn } from "./helpers.js";
 
 /** A reseller with a full pool asks for more room; support approves it and adjusts another pool. */
 describeInBrowser("support console", () => {
   let server: TestServer;
-  let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let errors: string[];
   let api: Call;
@@ -18,30 +16,20 @@ describeInBrowser("support console", () => {
   let otherName: string;
   let premiumPool: string;
   let businessPool: string;
+  const suite = browserSuite();
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    server = await startServer("sqlite", { webRoot: WEB_ROOT });
-    const reseller = await makeReseller(server.db, { password: PASSWORD });
-    resellerEmail = reseller.email;
-    resellerName = reseller.reseller.name;
+    const opened = await suite.open();
+    ({ server, page, errors, api, email: resellerEmail } = opened);
+    resellerName = opened.reseller.reseller.name;
     supportEmail = (await makeSupport(server.db, { password: PASSWORD })).email;
     otherName = (await makeReseller(server.db)).reseller.name;
-    api = client(server.url, reseller.api_key);
-    premiumPool = (await api("POST", "/api/v1/purchases", { plan_id: "plan_premium_5" })).body.pool.id;
-    businessPool = (await api("POST", "/api/v1/purchases", { plan_id: "plan_business_10" })).body.pool.id;
+    premiumPool = await opened.purchase("plan_premium_5");
+    businessPool = await opened.purchase("plan_business_10");
     for (const n of [1, 2, 3, 4, 5]) {
       await api("POST", "/api/v1/clients", { name: `Site ${n}`, site_url: `https://site${n}.example.com`, pool_id: premiumPool });
     }
     await api("POST", "/api/v1/clients", { name: "Business site", site_url: "https://biz.example.com", pool_id: businessPool });
-    browser = await launchChromium();
-    ({ context, page, errors } = await newPage(browser));
-  });
-
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await server?.close();
   });
 
   const pool = async (id: string) =>

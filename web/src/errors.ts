@@ -69,8 +69,16 @@ export function friendlyMessage(err: unknown): string {
   }
 }
 
+/** A form's errors: messages by field name, and one for the form as a whole. */
+export interface FormErrors {
+  field: Record<string, string>;
+  form: string | null;
+}
+
+export const NO_FORM_ERRORS: FormErrors = { field: {}, form: null };
+
 /** Splits an error into "goes next to this field" or "goes at the top of the form". */
-export function formErrors(err: unknown, fields: readonly string[]): { field: Record<string, string>; form: string | null } {
+export function formErrors(err: unknown, fields: readonly string[]): FormErrors {
   if (err instanceof ApiError && err.field && fields.includes(err.field)) {
     return { field: { [err.field]: fieldMessage(err) }, form: null };
   }

@@ -133,3 +133,55 @@ export function Modal({
     host,
   );
 }
+
+interface ModalActionsProps {
+  onCancel: () => void;
+  busy: boolean;
+  /** The main button's label, and its label while `busy`. */
+  label: ReactNode;
+  busyLabel: ReactNode;
+  /** The id of the form the main button submits; without it the button runs `onConfirm`. */
+  form?: string;
+  onConfirm?: () => void;
+  /** Disables the main button (it is disabled while busy anyway). */
+  disabled?: boolean;
+  tone?: "primary" | "danger";
+  /** Focus Cancel when the dialog opens (for destructive confirmations). */
+  focusCancel?: boolean;
+}
+
+/** A dialog's footer: Cancel, then the main action. */
+export function ModalActions({
+  onCancel,
+  busy,
+  label,
+  busyLabel,
+  form,
+  onConfirm,
+  disabled = false,
+  tone = "primary",
+  focusCancel = false,
+}: ModalActionsProps) {
+  return (
+    <>
+      <button
+        type="button"
+        className="button button--secondary"
+        onClick={onCancel}
+        disabled={busy}
+        data-autofocus={focusCancel || undefined}
+      >
+        Cancel
+      </button>
+      <button
+        type={form ? "submit" : "button"}
+        form={form}
+        className={`button button--${tone}`}
+        onClick={form ? undefined : onConfirm}
+        disabled={busy || disabled}
+      >
+        {busy ? busyLabel : label}
+      </button>
+    </>
+  );
+}

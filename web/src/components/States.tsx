@@ -110,3 +110,12 @@ export function Notice({
     </div>
   );
 }
+
+/** The live danger notice for an error that belongs to no single field; nothing without one. */
+export function ErrorNotice({ message }: { message: ReactNode }) {
+  return message ? (
+    <Notice tone="danger" live>
+      {message}
+    </Notice>
+  ) : null;
+}

@@ -2,13 +2,13 @@ import { type FormEvent, useState } from "react";
 import { NAME_MAX, SITE_URL_MAX } from "../../../src/contracts/limits.js";
 import type { Client } from "../../../src/contracts/types.js";
 import { InputField } from "../components/Field";
-import { Modal } from "../components/Modal";
+import { Modal, ModalActions } from "../components/Modal";
 import { PoolFullHelp } from "../components/PoolFullHelp";
 import { PoolPicker } from "../components/PoolPicker";
 import { SiteKeyReveal } from "../components/SecretReveal";
-import { ErrorState, Notice, Spinner } from "../components/States";
+import { ErrorNotice, ErrorState, Notice, Spinner } from "../components/States";
 import { clients } from "../endpoints";
-import { formErrors, isPoolFull } from "../errors";
+import { type FormErrors, formErrors, isPoolFull, NO_FORM_ERRORS } from "../errors";
 import { titleCase } from "../format";
 import { useAsync } from "../hooks";
 import { loadPools, poolLabel } from "../pools";
@@ -28,7 +28,7 @@ export function AddClientModal({ onClose, onCreated }: AddClientModalProps) {
   const [siteUrl, setSiteUrl] = useState("");
   const [poolId, setPoolId] = useState<string | null | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<{ field: Record<string, string>; form: string | null }>({ field: {}, form: null });
+  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
   const [poolFull, setPoolFull] = useState(false);
   const [created, setCreated] = useState<Created | null>(null);
 
@@ -92,14 +92,14 @@ export function AddClientModal({ onClose, onCreated }: AddClientModalProps) {
       onClose={onClose}
       busy={busy}
       footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="add-client-form" className="button button--primary" disabled={busy || poolList.loading}>
-            {busy ? "Adding…" : "Add client"}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          busy={busy}
+          form="add-client-form"
+          disabled={poolList.loading}
+          label="Add client"
+          busyLabel="Adding…"
+        />
       }
     >
       <form id="add-client-form" className="form" onSubmit={submit} noValidate>
@@ -150,11 +150,7 @@ export function AddClientModal({ onClose, onCreated }: AddClientModalProps) {
           <PoolFullHelp compact />
         </>
       ) : null}
-      {errors.form ? (
-        <Notice tone="danger" live>
-          {errors.form}
-        </Notice>
-      ) : null}
+      <ErrorNotice message={errors.form} />
     </Modal>
   );
 }

@@ -2,10 +2,10 @@ import { type FormEvent, useState } from "react";
 import { POOL_TOTAL_MAX, REASON_MAX } from "../../../src/contracts/limits.js";
 import type { Pool } from "../../../src/contracts/types.js";
 import { InputField, TextAreaField } from "../components/Field";
-import { Modal } from "../components/Modal";
-import { Notice } from "../components/States";
+import { Modal, ModalActions } from "../components/Modal";
+import { ErrorNotice } from "../components/States";
 import { supportApi } from "../endpoints";
-import { formErrors } from "../errors";
+import { type FormErrors, formErrors, NO_FORM_ERRORS } from "../errors";
 import { titleCase } from "../format";
 
 interface AdjustPoolModalProps {
@@ -22,7 +22,7 @@ export function AdjustPoolModal({ pool, label, resellerName, onClose, onAdjusted
   const [total, setTotal] = useState(String(pool.total));
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<{ field: Record<string, string>; form: string | null }>({ field: {}, form: null });
+  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -50,16 +50,7 @@ export function AdjustPoolModal({ pool, label, resellerName, onClose, onAdjusted
       onClose={onClose}
       busy={busy}
       size="sm"
-      footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="adjust-form" className="button button--primary" disabled={busy}>
-            {busy ? "Saving…" : "Change size"}
-          </button>
-        </>
-      }
+      footer={<ModalActions onCancel={onClose} busy={busy} form="adjust-form" label="Change size" busyLabel="Saving…" />}
     >
       <form id="adjust-form" className="form" onSubmit={submit} noValidate>
         <InputField
@@ -85,11 +76,7 @@ export function AdjustPoolModal({ pool, label, resellerName, onClose, onAdjusted
           placeholder="e.g. Goodwill credit for the March outage"
         />
       </form>
-      {errors.form ? (
-        <Notice tone="danger" live>
-          {errors.form}
-        </Notice>
-      ) : null}
+      <ErrorNotice message={errors.form} />
     </Modal>
   );
 }

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import type { Client, Pool } from "../../../src/contracts/types.js";
-import { Modal } from "../components/Modal";
+import { Modal, ModalActions } from "../components/Modal";
 import { PoolFullHelp } from "../components/PoolFullHelp";
 import { EmptyState, ErrorState, Notice, Spinner } from "../components/States";
 import { clients, pools } from "../endpoints";
@@ -54,14 +54,14 @@ export function AllocateModal({ pool, label, onClose, onAllocated, onShowHolders
       busy={busy}
       size="md"
       footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="allocate-form" className="button button--primary" disabled={busy || !chosen}>
-            {busy ? "Allocating…" : chosen ? `Allocate to ${chosen.name}` : "Allocate license"}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          busy={busy}
+          form="allocate-form"
+          disabled={!chosen}
+          label={chosen ? `Allocate to ${chosen.name}` : "Allocate license"}
+          busyLabel="Allocating…"
+        />
       }
     >
       <form id="allocate-form" className="form" onSubmit={submit}>

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { Client, License, Pool } from "../../../src/contracts/types.js";
-import { Modal } from "../components/Modal";
+import { Modal, ModalActions } from "../components/Modal";
 import { PoolFullHelp } from "../components/PoolFullHelp";
 import { PoolPicker } from "../components/PoolPicker";
 import { EmptyState, ErrorState, Notice, Spinner } from "../components/States";
@@ -47,14 +47,14 @@ export function ClientAllocateModal({ client, onClose, onAllocated }: ClientAllo
       onClose={onClose}
       busy={busy}
       footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="button" className="button button--primary" onClick={submit} disabled={busy || !target}>
-            {busy ? "Allocating…" : "Allocate license"}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          busy={busy}
+          onConfirm={submit}
+          disabled={!target}
+          label="Allocate license"
+          busyLabel="Allocating…"
+        />
       }
     >
       {poolList.error ? (

@@ -1,6 +1,6 @@
 import { type ReactNode, useState } from "react";
-import { Modal } from "../components/Modal";
-import { Notice } from "../components/States";
+import { Modal, ModalActions } from "../components/Modal";
+import { ErrorNotice } from "../components/States";
 import { friendlyMessage } from "../errors";
 
 interface ConfirmModalProps {
@@ -44,27 +44,19 @@ export function ConfirmModal({
       size="sm"
       tone={tone}
       footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy} data-autofocus>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={`button ${tone === "danger" ? "button--danger" : "button--primary"}`}
-            onClick={confirm}
-            disabled={busy}
-          >
-            {busy ? (busyLabel ?? "Working…") : confirmLabel}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          busy={busy}
+          onConfirm={confirm}
+          tone={tone === "danger" ? "danger" : "primary"}
+          focusCancel
+          label={confirmLabel}
+          busyLabel={busyLabel ?? "Working…"}
+        />
       }
     >
       <div className="prose">{children}</div>
-      {error ? (
-        <Notice tone="danger" live>
-          {error}
-        </Notice>
-      ) : null}
+      <ErrorNotice message={error} />
     </Modal>
   );
 }

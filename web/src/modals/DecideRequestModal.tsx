@@ -2,8 +2,8 @@ import { useState } from "react";
 import { REASON_MAX } from "../../../src/contracts/limits.js";
 import type { PoolRequest } from "../../../src/contracts/types.js";
 import { TextAreaField } from "../components/Field";
-import { Modal } from "../components/Modal";
-import { Notice } from "../components/States";
+import { Modal, ModalActions } from "../components/Modal";
+import { ErrorNotice } from "../components/States";
 import { supportApi } from "../endpoints";
 import { friendlyMessage } from "../errors";
 import { plural } from "../format";
@@ -46,19 +46,14 @@ export function DecideRequestModal({ request, decision, resellerName, poolName, 
       size="sm"
       tone={approve ? "default" : "danger"}
       footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button
-            type="button"
-            className={`button ${approve ? "button--primary" : "button--danger"}`}
-            onClick={submit}
-            disabled={busy}
-          >
-            {busy ? "Saving…" : approve ? "Approve and resize" : "Decline request"}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          busy={busy}
+          onConfirm={submit}
+          tone={approve ? "primary" : "danger"}
+          label={approve ? "Approve and resize" : "Decline request"}
+          busyLabel="Saving…"
+        />
       }
     >
       <div className="prose">
@@ -80,11 +75,7 @@ export function DecideRequestModal({ request, decision, resellerName, poolName, 
         rows={2}
         data-autofocus
       />
-      {error ? (
-        <Notice tone="danger" live>
-          {error}
-        </Notice>
-      ) : null}
+      <ErrorNotice message={error} />
     </Modal>
   );
 }

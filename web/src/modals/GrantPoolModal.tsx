@@ -2,10 +2,10 @@ import { type FormEvent, useId, useState } from "react";
 import { POOL_TOTAL_MAX, REASON_MAX } from "../../../src/contracts/limits.js";
 import type { Pool } from "../../../src/contracts/types.js";
 import { InputField, TextAreaField } from "../components/Field";
-import { Modal } from "../components/Modal";
-import { Notice } from "../components/States";
+import { Modal, ModalActions } from "../components/Modal";
+import { ErrorNotice } from "../components/States";
 import { supportApi } from "../endpoints";
-import { formErrors } from "../errors";
+import { type FormErrors, formErrors, NO_FORM_ERRORS } from "../errors";
 import { titleCase } from "../format";
 
 interface GrantPoolModalProps {
@@ -27,7 +27,7 @@ export function GrantPoolModal({ reseller, knownTypes, onClose, onGranted }: Gra
   const [total, setTotal] = useState("5");
   const [reason, setReason] = useState("");
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<{ field: Record<string, string>; form: string | null }>({ field: {}, form: null });
+  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -58,16 +58,7 @@ export function GrantPoolModal({ reseller, knownTypes, onClose, onGranted }: Gra
       onClose={onClose}
       busy={busy}
       size="sm"
-      footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="grant-form" className="button button--primary" disabled={busy}>
-            {busy ? "Granting…" : "Grant pool"}
-          </button>
-        </>
-      }
+      footer={<ModalActions onCancel={onClose} busy={busy} form="grant-form" label="Grant pool" busyLabel="Granting…" />}
     >
       <form id="grant-form" className="form" onSubmit={submit} noValidate>
         <div className="field">
@@ -123,11 +114,7 @@ export function GrantPoolModal({ reseller, knownTypes, onClose, onGranted }: Gra
           placeholder="e.g. Migration from the legacy reseller program"
         />
       </form>
-      {errors.form ? (
-        <Notice tone="danger" live>
-          {errors.form}
-        </Notice>
-      ) : null}
+      <ErrorNotice message={errors.form} />
     </Modal>
   );
 }

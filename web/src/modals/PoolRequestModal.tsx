@@ -2,10 +2,10 @@ import { type FormEvent, useState } from "react";
 import { NOTE_MAX, POOL_TOTAL_MAX } from "../../../src/contracts/limits.js";
 import type { Pool, PoolRequest } from "../../../src/contracts/types.js";
 import { InputField, TextAreaField } from "../components/Field";
-import { Modal } from "../components/Modal";
-import { Notice } from "../components/States";
+import { Modal, ModalActions } from "../components/Modal";
+import { ErrorNotice } from "../components/States";
 import { pools } from "../endpoints";
-import { formErrors } from "../errors";
+import { type FormErrors, formErrors, NO_FORM_ERRORS } from "../errors";
 import { plural } from "../format";
 
 interface PoolRequestModalProps {
@@ -21,7 +21,7 @@ export function PoolRequestModal({ pool, label, onClose, onFiled }: PoolRequestM
   const [total, setTotal] = useState(String(pool.total + 5));
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<{ field: Record<string, string>; form: string | null }>({ field: {}, form: null });
+  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -61,16 +61,7 @@ export function PoolRequestModal({ pool, label, onClose, onFiled }: PoolRequestM
       onClose={onClose}
       busy={busy}
       size="sm"
-      footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="pool-request-form" className="button button--primary" disabled={busy}>
-            {busy ? "Sending…" : "Send request"}
-          </button>
-        </>
-      }
+      footer={<ModalActions onCancel={onClose} busy={busy} form="pool-request-form" label="Send request" busyLabel="Sending…" />}
     >
       <form id="pool-request-form" className="form" onSubmit={submit} noValidate>
         <InputField
@@ -96,11 +87,7 @@ export function PoolRequestModal({ pool, label, onClose, onFiled }: PoolRequestM
           placeholder="e.g. Onboarding five new agency sites this month"
         />
       </form>
-      {errors.form ? (
-        <Notice tone="danger" live>
-          {errors.form}
-        </Notice>
-      ) : null}
+      <ErrorNotice message={errors.form} />
     </Modal>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import type { Client, Pool } from "../../../src/contracts/types.js";
-import { Modal } from "../components/Modal";
+import { Modal, ModalActions } from "../components/Modal";
 import { PoolFullHelp } from "../components/PoolFullHelp";
 import { PoolPicker } from "../components/PoolPicker";
 import { EmptyState, ErrorState, Notice, Spinner } from "../components/States";
@@ -56,14 +56,14 @@ export function ReissueModal({ client, onClose, onReissued }: ReissueModalProps)
       onClose={onClose}
       busy={busy}
       footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="button" className="button button--primary" onClick={submit} disabled={busy || !chosen}>
-            {busy ? "Moving…" : chosen ? `Move to ${chosenLabel}` : "Move license"}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          busy={busy}
+          onConfirm={submit}
+          disabled={!chosen}
+          label={chosen ? `Move to ${chosenLabel}` : "Move license"}
+          busyLabel="Moving…"
+        />
       }
     >
       {poolList.error ? (

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import type { Client, Pool } from "../../../src/contracts/types.js";
 import { Modal } from "../components/Modal";
-import { Notice } from "../components/States";
+import { ErrorNotice, Notice } from "../components/States";
 import { clients } from "../endpoints";
 import { friendlyMessage } from "../errors";
 import { shortSite, titleCase } from "../format";
@@ -95,11 +95,7 @@ export function RevokeModal({ client, onClose, onRevoked, onSuspended }: RevokeM
       ) : (
         <Notice tone="info">This client is already suspended. Revoke only if it no longer needs the license.</Notice>
       )}
-      {error ? (
-        <Notice tone="danger" live>
-          {error}
-        </Notice>
-      ) : null}
+      <ErrorNotice message={error} />
     </Modal>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from "react";
 import type { Reseller } from "../../../src/contracts/types.js";
-import { Modal } from "../components/Modal";
+import { Modal, ModalActions } from "../components/Modal";
 import { SecretReveal } from "../components/SecretReveal";
-import { Notice } from "../components/States";
+import { ErrorNotice } from "../components/States";
 import { account } from "../endpoints";
 import { friendlyMessage } from "../errors";
 
@@ -80,14 +80,15 @@ export function RotateApiKeyModal({ currentPrefix, onClose, onRotated }: RotateA
       busy={busy}
       tone="danger"
       footer={
-        <>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={busy} data-autofocus>
-            Cancel
-          </button>
-          <button type="button" className="button button--danger" onClick={rotate} disabled={busy}>
-            {busy ? "Rotating…" : "Rotate API key"}
-          </button>
-        </>
+        <ModalActions
+          onCancel={onClose}
+          busy={busy}
+          onConfirm={rotate}
+          tone="danger"
+          focusCancel
+          label="Rotate API key"
+          busyLabel="Rotating…"
+        />
       }
     >
       <div className="prose">
@@ -107,11 +108,7 @@ export function RotateApiKeyModal({ currentPrefix, onClose, onRotated }: RotateA
           </li>
         </ul>
       </div>
-      {error ? (
-        <Notice tone="danger" live>
-          {error}
-        </Notice>
-      ) : null}
+      <ErrorNotice message={error} />
     </Modal>
   );
 }

@@ -2,6 +2,7 @@ import { ClientCombobox } from "../components/ClientCombobox";
 import { IconActivity, IconClose } from "../components/Icons";
 import { PageHeader } from "../components/Layout";
 import { EmptyState, ErrorState, Loading } from "../components/States";
+import { LoadMore } from "../components/Table";
 import { activity } from "../endpoints";
 import { ACTION_WORDS, actionWords, actorWords, formatDateTime, formatRelative, plural } from "../format";
 import { useAsync, usePaged, useTitle } from "../hooks";
@@ -131,17 +132,7 @@ export function ActivityPage() {
           </ol>
           <div className="table-footer">
             <p className="muted">{plural(log.items.length, "entry", "entries")} shown</p>
-            {log.error ? <p className="field__error">Couldn't load more. Try again.</p> : null}
-            {log.nextCursor ? (
-              <button
-                type="button"
-                className="button button--secondary button--small"
-                onClick={log.loadMore}
-                disabled={log.loadingMore}
-              >
-                {log.loadingMore ? "Loading…" : "Load older entries"}
-              </button>
-            ) : null}
+            <LoadMore list={log} label="Load older entries" />
           </div>
         </div>
       )}

@@ -5,6 +5,7 @@ import { IconPlus, IconSearch, IconUsers } from "../components/Icons";
 import { PageHeader } from "../components/Layout";
 import { RowMenu, type RowMenuItem } from "../components/RowMenu";
 import { EmptyState, ErrorState, Loading } from "../components/States";
+import { ClientNameLink, LoadMore, TableHead } from "../components/Table";
 import { useToast } from "../components/Toasts";
 import { type ClientFilter, clients } from "../endpoints";
 import { friendlyMessage } from "../errors";
@@ -164,24 +165,12 @@ export function ClientsPage() {
         <div className="card card--flush">
           <table className="table table--stack" aria-busy={list.loading}>
             <caption className="visually-hidden">Clients</caption>
-            <thead>
-              <tr>
-                <th scope="col">Client</th>
-                <th scope="col">Status</th>
-                <th scope="col">License</th>
-                <th scope="col">Last check-in</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead hiddenLast="Actions" columns={["Client", "Status", "License", "Last check-in"]} />
             <tbody>
               {list.items.map((c) => (
                 <tr key={c.id}>
                   <td data-label="Client">
-                    <Link to={`/clients/${encodeURIComponent(c.id)}`} className="table__primary">
-                      {c.name}
-                    </Link>
+                    <ClientNameLink client={c} />
                     <span className="table__secondary">{shortSite(c.site_url)}</span>
                   </td>
                   <td data-label="Status">
@@ -222,17 +211,7 @@ export function ClientsPage() {
             <p className="muted">
               {formatNumber(list.items.length)} {list.nextCursor ? "shown" : list.items.length === 1 ? "client" : "clients"}
             </p>
-            {list.error ? <p className="field__error">Couldn't load more. Try again.</p> : null}
-            {list.nextCursor ? (
-              <button
-                type="button"
-                className="button button--secondary button--small"
-                onClick={list.loadMore}
-                disabled={list.loadingMore}
-              >
-                {list.loadingMore ? "Loading…" : "Load more"}
-              </button>
-            ) : null}
+            <LoadMore list={list} />
           </div>
         </div>
       )}

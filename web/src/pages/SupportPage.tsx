@@ -4,6 +4,7 @@ import { IconCheck, IconLifebuoy, IconPlus, IconSearch } from "../components/Ico
 import { PageHeader } from "../components/Layout";
 import { FullnessBadge, PoolBar } from "../components/PoolBar";
 import { EmptyState, ErrorState, Loading } from "../components/States";
+import { TableHead } from "../components/Table";
 import { useToast } from "../components/Toasts";
 import { type ResellerOverview, type SupportPoolRequest, supportApi } from "../endpoints";
 import { formatDate, formatDateTime, formatNumber, formatRelative, plural, titleCase } from "../format";
@@ -202,18 +203,7 @@ export function SupportPage() {
               <div className="card card--flush">
                 <table className="table table--stack">
                   <caption className="visually-hidden">Pending pool-size requests</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Reseller</th>
-                      <th scope="col">Pool</th>
-                      <th scope="col">Change</th>
-                      <th scope="col">Note</th>
-                      <th scope="col">Filed</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Decision</span>
-                      </th>
-                    </tr>
-                  </thead>
+                  <TableHead columns={["Reseller", "Pool", "Change", "Note", "Filed"]} hiddenLast="Decision" />
                   <tbody>
                     {pending.map((r) => (
                       <tr key={r.id}>
@@ -266,15 +256,7 @@ export function SupportPage() {
             <div className="card card--flush">
               <table className="table table--stack">
                 <caption className="visually-hidden">Decided pool-size requests</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Reseller</th>
-                    <th scope="col">Pool</th>
-                    <th scope="col">Change</th>
-                    <th scope="col">Decision</th>
-                    <th scope="col">Decided</th>
-                  </tr>
-                </thead>
+                <TableHead columns={["Reseller", "Pool", "Change", "Decision", "Decided"]} />
                 <tbody>
                   {decided.data.map((r) => (
                     <tr key={r.id}>

@@ -4,7 +4,7 @@ import type { Client } from "../../../../src/contracts/types.js";
 import { InputField } from "../../components/Field";
 import { Notice } from "../../components/States";
 import { clients } from "../../endpoints";
-import { formErrors } from "../../errors";
+import { type FormErrors, formErrors, NO_FORM_ERRORS } from "../../errors";
 
 /** Rename a client or correct its site URL; server validation errors land next to the field they name. */
 export function ClientDetailsForm({ client, onSaved }: { client: Client; onSaved: (client: Client) => void }) {
@@ -12,7 +12,7 @@ export function ClientDetailsForm({ client, onSaved }: { client: Client; onSaved
   const [siteUrl, setSiteUrl] = useState(client.site_url);
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
-  const [errors, setErrors] = useState<{ field: Record<string, string>; form: string | null }>({ field: {}, form: null });
+  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
   const dirty = name.trim() !== client.name || siteUrl.trim() !== client.site_url;
 
   const submit = async (e: FormEvent) => {

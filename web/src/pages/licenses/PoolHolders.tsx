@@ -1,10 +1,10 @@
 import type { Pool, PoolHolder } from "../../../../src/contracts/types.js";
 import { CheckInCell } from "../../components/CheckIn";
 import { EmptyState, ErrorState, Spinner } from "../../components/States";
+import { ClientNameLink, LoadMore, TableHead } from "../../components/Table";
 import { pools } from "../../endpoints";
 import { formatDate, formatNumber, shortSite } from "../../format";
 import { usePaged } from "../../hooks";
-import { Link } from "../../router";
 
 interface PoolHoldersProps {
   pool: Pool;
@@ -43,24 +43,12 @@ export function PoolHolders({ pool, label, version, onRevoke }: PoolHoldersProps
     <div className="holders">
       <table className="table table--stack">
         <caption className="visually-hidden">Clients holding {label} slots</caption>
-        <thead>
-          <tr>
-            <th scope="col">Client</th>
-            <th scope="col">Site</th>
-            <th scope="col">Allocated</th>
-            <th scope="col">Last check-in</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead hiddenLast="Actions" columns={["Client", "Site", "Allocated", "Last check-in"]} />
         <tbody>
           {holders.items.map((h) => (
             <tr key={h.id}>
               <td data-label="Client">
-                <Link to={`/clients/${encodeURIComponent(h.id)}`} className="table__primary">
-                  {h.name}
-                </Link>
+                <ClientNameLink client={h} />
                 {h.status === "suspended" ? <span className="badge badge--neutral badge--inline">Suspended</span> : null}
               </td>
               <td data-label="Site" className="table__site">
@@ -90,17 +78,7 @@ export function PoolHolders({ pool, label, version, onRevoke }: PoolHoldersProps
         <p className="holders__count">
           Showing {formatNumber(holders.items.length)} of {formatNumber(pool.used)}
         </p>
-        {holders.error ? <p className="field__error">Couldn't load more. Try again.</p> : null}
-        {holders.nextCursor ? (
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            onClick={holders.loadMore}
-            disabled={holders.loadingMore}
-          >
-            {holders.loadingMore ? "Loading…" : "Load more"}
-          </button>
-        ) : null}
+        <LoadMore list={holders} />
       </div>
     </div>
   );
