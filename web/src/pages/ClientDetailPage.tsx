@@ -7,7 +7,6 @@ import { PageHeader } from "../components/Layout";
 import { EmptyState, ErrorState, Loading } from "../components/States";
 import { useToast } from "../components/Toasts";
 import { clients } from "../endpoints";
-import { friendlyMessage } from "../errors";
 import { formatDate, shortSite, titleCase } from "../format";
 import { useAsync, useTitle } from "../hooks";
 import { ClientAllocateModal } from "../modals/ClientAllocateModal";
@@ -18,6 +17,7 @@ import { Link, navigate } from "../router";
 import { ClientActivity } from "./clients/ClientActivity";
 import { NewSiteKeyDialog, OffboardDialog, RegenerateKeyDialog, SuspendDialog } from "./clients/ClientConfirmations";
 import { ClientDetailsForm } from "./clients/ClientDetailsForm";
+import { useResumeClient } from "./clients/useResumeClient";
 
 type Dialog = "allocate" | "revoke" | "reissue" | "suspend" | "regenerate" | "offboard" | { siteKey: string } | null;
 
@@ -27,7 +27,6 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
   const loaded = useAsync(() => clients.get(clientId).then((r) => r.client), clientId);
   const poolList = useAsync(loadPools, "pools");
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [resuming, setResuming] = useState(false);
   const [activityVersion, setActivityVersion] = useState(0);
   const client = loaded.data;
   useTitle(client?.name ?? "Client");
@@ -36,6 +35,7 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
     loaded.setData(() => next);
     setActivityVersion((v) => v + 1);
   };
+  const { resume, resumingId } = useResumeClient(changed);
 
   const back = (
     <Link to="/clients" className="back-link">
@@ -73,22 +73,6 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
   const pool = license ? poolList.data?.find((p) => p.id === license.pool_id) : undefined;
   const suspended = client.status === "suspended";
   const site = shortSite(client.site_url);
-
-  const resume = async () => {
-    setResuming(true);
-    try {
-      changed((await clients.resume(client.id)).client);
-      toast({
-        tone: "success",
-        title: `${client.name} resumed`,
-        body: "Protection updates restart at the plugin's next check-in.",
-      });
-    } catch (err) {
-      toast({ tone: "danger", title: "Couldn't resume", body: friendlyMessage(err) });
-    } finally {
-      setResuming(false);
-    }
-  };
 
   return (
     <>
@@ -165,8 +149,13 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
             </p>
             <div className="card__actions">
               {suspended ? (
-                <button type="button" className="button button--primary" onClick={resume} disabled={resuming}>
-                  {resuming ? "Resuming…" : "Resume client"}
+                <button
+                  type="button"
+                  className="button button--primary"
+                  onClick={() => void resume(client)}
+                  disabled={resumingId === client.id}
+                >
+                  {resumingId === client.id ? "Resuming…" : "Resume client"}
                 </button>
               ) : (
                 <button type="button" className="button button--secondary" onClick={() => setDialog("suspend")}>

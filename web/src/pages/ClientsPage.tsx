@@ -8,7 +8,6 @@ import { EmptyState, ErrorState, Loading } from "../components/States";
 import { ClientNameLink, LoadMore, TableHead } from "../components/Table";
 import { useToast } from "../components/Toasts";
 import { type ClientFilter, clients } from "../endpoints";
-import { friendlyMessage } from "../errors";
 import { formatNumber, shortSite, titleCase } from "../format";
 import { useAsync, useDebounced, usePaged, useTitle } from "../hooks";
 import { AddClientModal } from "../modals/AddClientModal";
@@ -18,6 +17,7 @@ import { RevokeModal } from "../modals/RevokeModal";
 import { loadPools, poolNames, replacePool } from "../pools";
 import { Link, setQuery, useLocation } from "../router";
 import { SuspendDialog } from "./clients/ClientConfirmations";
+import { useResumeClient } from "./clients/useResumeClient";
 
 type Dialog = { kind: "suspend" | "revoke" | "allocate" | "reissue"; client: Client } | null;
 
@@ -43,24 +43,9 @@ export function ClientsPage() {
   const nameOf = (poolId: string) => names.get(poolId)?.label;
   const toast = useToast();
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [resuming, setResuming] = useState<string | null>(null);
   const replace = (next: Client) => list.update((items) => items.map((c) => (c.id === next.id ? next : c)));
 
-  const resume = async (client: Client) => {
-    setResuming(client.id);
-    try {
-      replace((await clients.resume(client.id)).client);
-      toast({
-        tone: "success",
-        title: `${client.name} resumed`,
-        body: "Protection updates restart at the plugin's next check-in.",
-      });
-    } catch (err) {
-      toast({ tone: "danger", title: "Couldn't resume", body: friendlyMessage(err) });
-    } finally {
-      setResuming(null);
-    }
-  };
+  const { resume, resumingId: resuming } = useResumeClient(replace);
 
   const actions = (c: Client): RowMenuItem[] => [
     c.status === "active"

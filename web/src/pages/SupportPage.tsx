@@ -160,31 +160,22 @@ export function SupportPage() {
             Pool-size requests
           </h2>
           <div className="tabs" role="tablist" aria-label="Requests" onKeyDown={onTabKey}>
-            <button
-              type="button"
-              role="tab"
-              id="requests-tab-pending"
-              aria-selected={tab === "pending"}
-              aria-controls="requests-panel"
-              tabIndex={tab === "pending" ? 0 : -1}
-              className={`tab${tab === "pending" ? " is-active" : ""}`}
-              onClick={() => showTab("pending")}
-            >
-              Pending
-              {pending.length ? <span className="count-pill">{pending.length}</span> : null}
-            </button>
-            <button
-              type="button"
-              role="tab"
-              id="requests-tab-decided"
-              aria-selected={tab === "decided"}
-              aria-controls="requests-panel"
-              tabIndex={tab === "decided" ? 0 : -1}
-              className={`tab${tab === "decided" ? " is-active" : ""}`}
-              onClick={() => showTab("decided")}
-            >
-              Decided
-            </button>
+            {(["pending", "decided"] as const).map((t) => (
+              <button
+                key={t}
+                type="button"
+                role="tab"
+                id={`requests-tab-${t}`}
+                aria-selected={tab === t}
+                aria-controls="requests-panel"
+                tabIndex={tab === t ? 0 : -1}
+                className={`tab${tab === t ? " is-active" : ""}`}
+                onClick={() => showTab(t)}
+              >
+                {t === "pending" ? "Pending" : "Decided"}
+                {t === "pending" && pending.length ? <span className="count-pill">{pending.length}</span> : null}
+              </button>
+            ))}
           </div>
         </div>
         <div id="requests-panel" role="tabpanel" aria-labelledby={`requests-tab-${tab}`}>
