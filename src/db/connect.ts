@@ -3,6 +3,8 @@ import { Kysely } from "kysely";
 import { isPgForeignKeyViolation, isPgUniqueViolation, postgresDialect } from "./dialects/postgres.js";
 import { isSqliteForeignKeyViolation, isSqliteUniqueViolation, sqliteDialect } from "./dialects/sqlite.js";
 import type { Database, Db } from "./schema.js";
+import { type DbSettings, dbSettingsFromEnv } from "./settings.js";
+import { retryTransactions } from "./transaction-retry.js";
 
 export const DEFAULT_DATABASE_URL = "sqlite:./data/licensepool.db";
 
@@ -19,10 +21,12 @@ export function parseDatabaseUrl(url: string): { dialect: DialectName; target: s
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got "${url.split(":")[0]}:...")`);
 }
 
-export function connect(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): Db {
+export function connect(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL, settings: DbSettings = dbSettingsFromEnv()): Db {
   const { dialect, target } = parseDatabaseUrl(url);
-  const db = new Kysely<Database>({ dialect: dialect === "sqlite" ? sqliteDialect(target) : postgresDialect(target) });
-  return db;
+  const db = new Kysely<Database>({
+    dialect: dialect === "sqlite" ? sqliteDialect(target, settings) : postgresDialect(target, settings),
+  });
+  return retryTransactions(db, settings.txRetries);
 }
 
 /** Dialect quirks in one place: constraint violations look different in each driver. */
@@ -36,4 +40,15 @@ export function isForeignKeyViolation(err: unknown): boolean {
 export function violatedConstraint(err: unknown): string {
   const e = err as { constraint?: string; message?: string } | null;
   return e?.constraint ?? e?.message ?? "";
+}
+
+/**
+ * The database was too busy to answer in time: a lock wait or statement timeout, a deadlock or serialization failure
+ * that outlasted DB_TX_RETRIES, or no pooled connection free within DB_CONNECT_TIMEOUT_MS. Nothing was committed,
+ * so the client may simply retry: the API answers 503 with Retry-After rather than a bare 500.
+ */
+export function isDatabaseBusy(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (["40001", "40P01", "57014", "55P03", "SQLITE_BUSY"].includes(e?.code ?? "")) return true;
+  return /timeout exceeded when trying to connect/i.test(e?.message ?? "");
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { CompiledQuery, type DatabaseConnection, type Dialect, type Driver, SqliteDialect, SqliteDriver } from "kysely";
+import type { DbSettings } from "../settings.js";
 
 /**
  * `BEGIN IMMEDIATE` instead of Kysely's plain `BEGIN`: a deferred transaction that reads first and writes later must
@@ -23,13 +24,13 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-export function sqliteDialect(file: string): Dialect {
+export function sqliteDialect(file: string, settings: DbSettings): Dialect {
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
   const database = new SQLite(file);
   // WAL lets readers work while a writer commits; busy_timeout makes writers from other processes wait their turn;
   // SQLite leaves foreign keys unenforced unless asked.
   database.pragma("journal_mode = WAL");
-  database.pragma("busy_timeout = 5000");
+  database.pragma(`busy_timeout = ${settings.busyTimeoutMs}`);
   database.pragma("foreign_keys = ON");
   database.pragma("synchronous = NORMAL");
   return new ImmediateSqliteDialect(database);
