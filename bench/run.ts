@@ -2,8 +2,8 @@
  * `npm run bench`: seeds a reseller with 10,000 clients on a fresh SQLite file, starts the real server in its own
  * process, loads it over HTTP with autocannon, and prints + writes docs/performance.md. Targets live here, not in tests.
  */
-import { type ChildProcess, execSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -11,6 +11,7 @@ import { createReseller } from "../src/core/accounts.js";
 import { grantPool } from "../src/core/grant-pool.js";
 import { onboardClient } from "../src/core/onboard-client.js";
 import { openDatabase } from "../src/db/open.js";
+import { rssMiB, spawnServe } from "./server-process.js";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -50,33 +51,9 @@ async function seed(databaseUrl: string) {
   return { api_key, bigPool: big.id, sparePool: spare.id, keys, freeClients: clientIds, seedMs };
 }
 
-function startServer(databaseUrl: string): Promise<ChildProcess> {
-  // node itself with tsx as a loader (not npx, which would leave the real server running when killed).
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(PORT), LOG_LEVEL: "silent" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (d: Buffer) => d.toString().includes("listening") && resolve(child));
-    child.on("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-}
-
-/** Resident memory of the server (the node process running `serve` under npx/tsx), in MiB. */
-function serverRssMiB(): number {
-  const pids = execSync(`pgrep -f "src/cli/main.ts serve"`).toString().trim().split("\n").map(Number);
-  return Math.max(
-    0,
-    ...pids.map((pid) => {
-      try {
-        const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-        return m ? Number(m[1]) / 1024 : 0;
-      } catch {
-        return 0;
-      }
-    }),
-  );
-}
+/** Resident memory of the server process, in MiB. */
+const serverRssMiB = () => rssMiB(server?.pid);
+let server: ChildProcess | undefined;
 
 async function load(title: string, opts: autocannon.Options, target: { p99: number; rps: number }): Promise<Row> {
   const result = await autocannon({ duration: SECONDS, connections: 20, ...opts });
@@ -144,7 +121,7 @@ async function main() {
   console.log(
     `seeded in ${(world.seedMs / 1000).toFixed(1)} s (${Math.round(CLIENTS / (world.seedMs / 1000))} onboardings/s, each one transaction)`,
   );
-  const server = await startServer(databaseUrl);
+  server = await spawnServe(databaseUrl, PORT);
   try {
     const rssIdle = serverRssMiB();
     const auth = { authorization: `Bearer ${world.api_key}` };
@@ -196,7 +173,7 @@ async function main() {
     console.log(memRow);
     writeReport(rows, memRow, world.seedMs);
   } finally {
-    server.kill("SIGTERM");
+    server?.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   }
 }

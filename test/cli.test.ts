@@ -1,24 +1,20 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../src/db/open.js";
-import type { Db } from "../src/db/schema.js";
-import { buildApp } from "../src/server/app.js";
-import { client } from "./helpers/world.js";
+import { dialectsUnderTest } from "./helpers/dialects.js";
+import { client, startServer, type TestServer } from "./helpers/world.js";
 
 const run = promisify(execFile);
 
-describe("the admin CLI (npm run cli)", () => {
-  let dir: string;
+describe.each(await dialectsUnderTest())("the admin CLI (npm run cli) on %s", (dialect) => {
+  let server: TestServer;
   let env: NodeJS.ProcessEnv;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), "licensepool-cli-"));
-    env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, "cli.db")}` };
+  beforeAll(async () => {
+    // A fresh database of the dialect under test; the CLI and a server then share it through DATABASE_URL.
+    server = await startServer(dialect);
+    env = { ...process.env, DATABASE_URL: server.databaseUrl };
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  afterAll(() => server.close());
 
   const cli = async (...args: string[]) => (await run("npm", ["run", "cli", "--", ...args], { env })).stdout;
   const lastLine = (out: string) => JSON.parse(out.trim().split("\n").at(-1) ?? "");
@@ -29,19 +25,14 @@ describe("the admin CLI (npm run cli)", () => {
     expect(out.api_key).toMatch(/^lp_live_/);
     expect(out.reseller).not.toHaveProperty("api_key_hash");
 
-    const db: Db = await openDatabase(env.DATABASE_URL);
-    const app = await buildApp({ db });
-    try {
-      const url = await app.listen({ port: 0, host: "127.0.0.1" });
+    {
+      const url = server.url;
       const me = await client(url, out.api_key)("GET", "/api/v1/me");
       expect(me.body.reseller.id).toBe(out.reseller.id);
       const token = lastLine(await cli("support", "token", "create", "--json")).token;
       expect(token).toMatch(/^lp_sup_/);
       const resellers = await client(url, token)("GET", "/api/support/v1/resellers");
       expect(resellers.body.resellers.map((r: { id: string }) => r.id)).toContain(out.reseller.id);
-    } finally {
-      await app.close();
-      await db.destroy();
     }
   });
 

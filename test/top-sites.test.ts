@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dialectsUnderTest } from "./helpers/dialects.js";
 import { startWorld, type World } from "./helpers/world.js";
 
 /** The public top-500 sites list, as real-world input: odd TLDs, `www.` and bare hosts, long names. */
@@ -16,13 +17,13 @@ async function inBatches<T, R>(items: T[], width: number, fn: (item: T, i: numbe
   return out;
 }
 
-describe("the top 500 sites, onboarded and checked in over HTTP", () => {
+describe.each(await dialectsUnderTest())("the top 500 sites, onboarded and checked in over HTTP (%s)", (dialect) => {
   let w: World;
   const pools: { id: string; total: number; license_type: string }[] = [];
   const clients: { id: string; site_key: string; domain: string; pool: string | null }[] = [];
 
   beforeAll(async () => {
-    w = await startWorld("sqlite");
+    w = await startWorld(dialect);
     for (const plan of [
       "plan_premium_100",
       "plan_premium_100",

@@ -21,10 +21,16 @@ export function parseDatabaseUrl(url: string): { dialect: DialectName; target: s
   throw new Error(`DATABASE_URL must start with sqlite: or postgres:// (got "${url.split(":")[0]}:...")`);
 }
 
-export function connect(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL, settings: DbSettings = dbSettingsFromEnv()): Db {
+/** `onQuery` sees every statement's SQL: benchmarks use it to count what an operation costs in round trips. */
+export function connect(
+  url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL,
+  settings: DbSettings = dbSettingsFromEnv(),
+  onQuery?: (sql: string) => void,
+): Db {
   const { dialect, target } = parseDatabaseUrl(url);
   const db = new Kysely<Database>({
     dialect: dialect === "sqlite" ? sqliteDialect(target, settings) : postgresDialect(target, settings),
+    ...(onQuery ? { log: (event) => onQuery(event.query.sql) } : {}),
   });
   return retryTransactions(db, settings.txRetries);
 }

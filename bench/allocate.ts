@@ -1,0 +1,181 @@
+/**
+ * `npm run bench:allocate`: allocations/s under 64 concurrent connections, on SQLite and on PostgreSQL (when the local
+ * server answers), the real server in its own process; plus what each operation costs in SQL statements. Writes the
+ * figures into docs/scaling.md between its bench markers.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import pg from "pg";
+import { createReseller } from "../src/core/accounts.js";
+import { allocateLicense } from "../src/core/allocate-license.js";
+import { checkIn } from "../src/core/check-in.js";
+import { grantPool } from "../src/core/grant-pool.js";
+import { onboardClient } from "../src/core/onboard-client.js";
+import { reissueLicense } from "../src/core/reissue-license.js";
+import { revokeLicense } from "../src/core/revoke-license.js";
+import { loadSigner } from "../src/core/signing.js";
+import { connect } from "../src/db/connect.js";
+import { openDatabase } from "../src/db/open.js";
+import { dbSettingsFromEnv } from "../src/db/settings.js";
+import { randomPort, spawnServe } from "./server-process.js";
+
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 6000);
+const CONNECTIONS = 64;
+const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+interface Result {
+  backend: string;
+  allocsPerSec: number;
+  p50: number;
+  p99: number;
+  failed: number;
+  statements: Record<string, number>;
+}
+
+async function pgAdmin(query: string) {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  await c.connect();
+  try {
+    await c.query(query);
+  } finally {
+    await c.end();
+  }
+}
+
+/** SQL statements per operation, counted on a throwaway reseller (transaction begin/commit included). */
+async function statementsPerOperation(databaseUrl: string): Promise<Record<string, number>> {
+  let count = 0;
+  const db = connect(databaseUrl, dbSettingsFromEnv(), () => {
+    count += 1;
+  });
+  try {
+    const { reseller } = await createReseller(db, { name: "Count", email: `count-${Date.now()}@example.com`, actor: "bench" });
+    const ctx = { resellerId: reseller.id, actor: "bench" };
+    const a = await grantPool(db, { actor: "bench" }, reseller.id, "premium", 10, "bench");
+    const b = await grantPool(db, { actor: "bench" }, reseller.id, "business", 10, "bench");
+    const signer = await loadSigner(db);
+    const measure = async (fn: () => Promise<unknown>) => {
+      count = 0;
+      await fn();
+      return count;
+    };
+    let siteKey = "";
+    let clientId = "";
+    const out: Record<string, number> = {};
+    out.onboard = await measure(async () => {
+      const r = await onboardClient(db, ctx, { name: "C", site_url: "count.example.com" });
+      siteKey = r.site_key;
+      clientId = r.client.id;
+    });
+    out.allocate = await measure(() => allocateLicense(db, ctx, a.id, clientId));
+    out.reissue = await measure(() => reissueLicense(db, ctx, clientId, b.id));
+    out["check-in"] = await measure(() => checkIn(db, signer, siteKey, {}));
+    out.revoke = await measure(() => revokeLicense(db, ctx, clientId));
+    return out;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function run(backend: string, databaseUrl: string): Promise<Result> {
+  const db = await openDatabase(databaseUrl);
+  const { reseller, api_key } = await createReseller(db, { name: "Bench", email: "bench@example.com", actor: "bench" });
+  const ctx = { resellerId: reseller.id, actor: "bench" };
+  const pool = await grantPool(db, { actor: "bench" }, reseller.id, "premium", CLIENTS, "bench");
+  const ids: string[] = [];
+  for (let i = 0; i < CLIENTS; i++)
+    ids.push((await onboardClient(db, ctx, { name: `S${i}`, site_url: `https://s${i}.bench.example.com` })).client.id);
+  await db.destroy();
+  const statements = await statementsPerOperation(databaseUrl);
+
+  const port = randomPort();
+  const server = await spawnServe(databaseUrl, port);
+  try {
+    let next = 0;
+    const result = await autocannon({
+      url: `http://127.0.0.1:${port}/api/v1/pools/${pool.id}/allocations`,
+      method: "POST",
+      connections: CONNECTIONS,
+      amount: CLIENTS,
+      requests: [
+        {
+          setupRequest: (req) => ({
+            ...req,
+            headers: { ...req.headers, authorization: `Bearer ${api_key}`, "content-type": "application/json" },
+            body: JSON.stringify({ client_id: ids[next++ % ids.length] }),
+          }),
+        },
+      ],
+    });
+    const seconds = result.duration;
+    const row: Result = {
+      backend,
+      allocsPerSec: Math.round(result["2xx"] / seconds),
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      failed: result.non2xx + result.errors,
+      statements,
+    };
+    console.log(
+      `${backend.padEnd(12)} ${String(row.allocsPerSec).padStart(6)} allocations/s  p50 ${row.p50} ms  p99 ${row.p99} ms  failed ${row.failed}  statements ${JSON.stringify(statements)}`,
+    );
+    return row;
+  } finally {
+    server.kill("SIGTERM");
+  }
+}
+
+function writeReport(results: Result[]) {
+  const ops = Object.keys(results[0]?.statements ?? {});
+  const block = [
+    "<!-- bench:allocate -->",
+    `Measured by \`npm run bench:allocate\` on ${new Date().toISOString().slice(0, 10)} (2-core machine, server and load generator`,
+    `sharing it): ${CLIENTS.toLocaleString("en")} allocations of distinct clients into one pool, ${CONNECTIONS} concurrent connections,`,
+    `one app server with the default settings (DB_POOL_SIZE=10).`,
+    "",
+    "| backend | allocations/s | p50 ms | p99 ms | failed |",
+    "|---|---:|---:|---:|---:|",
+    ...results.map((r) => `| ${r.backend} | ${r.allocsPerSec} | ${r.p50} | ${r.p99} | ${r.failed} |`),
+    "",
+    "SQL statements per operation (counted through Kysely's log hook; `begin` and `commit` included):",
+    "",
+    `| backend | ${ops.join(" | ")} |`,
+    `|---|${ops.map(() => "---:").join("|")}|`,
+    ...results.map((r) => `| ${r.backend} | ${ops.map((o) => r.statements[o]).join(" | ")} |`),
+    "<!-- /bench:allocate -->",
+  ].join("\n");
+  const path = "docs/scaling.md";
+  const doc = readFileSync(path, "utf8");
+  const replaced = doc.replace(/<!-- bench:allocate -->[\s\S]*<!-- \/bench:allocate -->/, block);
+  writeFileSync(path, replaced);
+  console.log(`updated ${path}`);
+}
+
+async function main() {
+  const results: Result[] = [];
+  const dir = mkdtempSync(join(tmpdir(), "licensepool-bench-alloc-"));
+  try {
+    results.push(await run("SQLite", `sqlite:${join(dir, "bench.db")}`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const name = `lp_bench_${process.pid}`;
+  try {
+    await pgAdmin(`create database ${name}`);
+  } catch {
+    console.warn("PostgreSQL is not reachable at 127.0.0.1:5432: measured SQLite only.");
+    return writeReport(results);
+  }
+  try {
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${name}`;
+    results.push(await run("PostgreSQL", url.toString()));
+  } finally {
+    await pgAdmin(`drop database if exists ${name} with (force)`);
+  }
+  writeReport(results);
+}
+
+await main();
