@@ -21,16 +21,22 @@ import { openDatabase } from "../src/db/open.js";
 import { dbSettingsFromEnv } from "../src/db/settings.js";
 import { randomPort, spawnServe } from "./server-process.js";
 
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 6000);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4000);
 const CONNECTIONS = 64;
 const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-interface Result {
-  backend: string;
+interface Load {
   allocsPerSec: number;
   p50: number;
   p99: number;
   failed: number;
+}
+interface Result {
+  backend: string;
+  /** Every request into the same pool: all of them queue on that pool's row lock. */
+  onePool: Load;
+  /** The same number of requests spread over 16 pools, as when many resellers work at once. */
+  sixteenPools: Load;
   statements: Record<string, number>;
 }
 
@@ -79,13 +85,45 @@ async function statementsPerOperation(databaseUrl: string): Promise<Record<strin
   }
 }
 
+/** `amount` allocations over 64 connections, each request for the next client into its pool. */
+async function allocateAll(port: number, apiKey: string, work: { pool: string; client: string }[]): Promise<Load> {
+  let next = 0;
+  const result = await autocannon({
+    url: `http://127.0.0.1:${port}/`,
+    method: "POST",
+    connections: CONNECTIONS,
+    amount: work.length,
+    requests: [
+      {
+        setupRequest: (req) => {
+          const w = work[next++ % work.length] as { pool: string; client: string };
+          return {
+            ...req,
+            path: `/api/v1/pools/${w.pool}/allocations`,
+            headers: { ...req.headers, authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+            body: JSON.stringify({ client_id: w.client }),
+          };
+        },
+      },
+    ],
+  });
+  return {
+    allocsPerSec: Math.round(result["2xx"] / result.duration),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failed: result.non2xx + result.errors,
+  };
+}
+
 async function run(backend: string, databaseUrl: string): Promise<Result> {
   const db = await openDatabase(databaseUrl);
   const { reseller, api_key } = await createReseller(db, { name: "Bench", email: "bench@example.com", actor: "bench" });
   const ctx = { resellerId: reseller.id, actor: "bench" };
-  const pool = await grantPool(db, { actor: "bench" }, reseller.id, "premium", CLIENTS, "bench");
+  const hot = await grantPool(db, { actor: "bench" }, reseller.id, "premium", CLIENTS, "bench");
+  const spread: { id: string }[] = [];
+  for (let i = 0; i < 16; i++) spread.push(await grantPool(db, { actor: "bench" }, reseller.id, "premium", CLIENTS, "bench"));
   const ids: string[] = [];
-  for (let i = 0; i < CLIENTS; i++)
+  for (let i = 0; i < 2 * CLIENTS; i++)
     ids.push((await onboardClient(db, ctx, { name: `S${i}`, site_url: `https://s${i}.bench.example.com` })).client.id);
   await db.destroy();
   const statements = await statementsPerOperation(databaseUrl);
@@ -93,35 +131,25 @@ async function run(backend: string, databaseUrl: string): Promise<Result> {
   const port = randomPort();
   const server = await spawnServe(databaseUrl, port);
   try {
-    let next = 0;
-    const result = await autocannon({
-      url: `http://127.0.0.1:${port}/api/v1/pools/${pool.id}/allocations`,
-      method: "POST",
-      connections: CONNECTIONS,
-      amount: CLIENTS,
-      requests: [
-        {
-          setupRequest: (req) => ({
-            ...req,
-            headers: { ...req.headers, authorization: `Bearer ${api_key}`, "content-type": "application/json" },
-            body: JSON.stringify({ client_id: ids[next++ % ids.length] }),
-          }),
-        },
-      ],
-    });
-    const seconds = result.duration;
-    const row: Result = {
-      backend,
-      allocsPerSec: Math.round(result["2xx"] / seconds),
-      p50: result.latency.p50,
-      p99: result.latency.p99,
-      failed: result.non2xx + result.errors,
-      statements,
-    };
-    console.log(
-      `${backend.padEnd(12)} ${String(row.allocsPerSec).padStart(6)} allocations/s  p50 ${row.p50} ms  p99 ${row.p99} ms  failed ${row.failed}  statements ${JSON.stringify(statements)}`,
+    const onePool = await allocateAll(
+      port,
+      api_key,
+      ids.slice(0, CLIENTS).map((client) => ({ pool: hot.id, client })),
     );
-    return row;
+    const sixteenPools = await allocateAll(
+      port,
+      api_key,
+      ids.slice(CLIENTS).map((client, i) => ({ pool: spread[i % 16]?.id ?? hot.id, client })),
+    );
+    for (const [label, l] of [
+      ["one pool", onePool],
+      ["16 pools", sixteenPools],
+    ] as const)
+      console.log(
+        `${backend.padEnd(11)} ${label.padEnd(9)} ${String(l.allocsPerSec).padStart(6)} allocations/s  p50 ${l.p50} ms  p99 ${l.p99} ms  failed ${l.failed}`,
+      );
+    console.log(`${backend.padEnd(11)} statements per operation ${JSON.stringify(statements)}`);
+    return { backend, onePool, sixteenPools, statements };
   } finally {
     server.kill("SIGTERM");
   }
@@ -132,12 +160,15 @@ function writeReport(results: Result[]) {
   const block = [
     "<!-- bench:allocate -->",
     `Measured by \`npm run bench:allocate\` on ${new Date().toISOString().slice(0, 10)} (2-core machine, server and load generator`,
-    `sharing it): ${CLIENTS.toLocaleString("en")} allocations of distinct clients into one pool, ${CONNECTIONS} concurrent connections,`,
-    `one app server with the default settings (DB_POOL_SIZE=10).`,
+    `sharing it): ${CLIENTS.toLocaleString("en")} allocations of distinct clients over ${CONNECTIONS} concurrent connections, first all into`,
+    "one pool, then spread over 16 pools; one app server with the default settings (DB_POOL_SIZE=10).",
     "",
-    "| backend | allocations/s | p50 ms | p99 ms | failed |",
-    "|---|---:|---:|---:|---:|",
-    ...results.map((r) => `| ${r.backend} | ${r.allocsPerSec} | ${r.p50} | ${r.p99} | ${r.failed} |`),
+    "| backend | pools | allocations/s | p50 ms | p99 ms | failed |",
+    "|---|---|---:|---:|---:|---:|",
+    ...results.flatMap((r) => [
+      `| ${r.backend} | one | ${r.onePool.allocsPerSec} | ${r.onePool.p50} | ${r.onePool.p99} | ${r.onePool.failed} |`,
+      `| ${r.backend} | 16 | ${r.sixteenPools.allocsPerSec} | ${r.sixteenPools.p50} | ${r.sixteenPools.p99} | ${r.sixteenPools.failed} |`,
+    ]),
     "",
     "SQL statements per operation (counted through Kysely's log hook; `begin` and `commit` included):",
     "",
