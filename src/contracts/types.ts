@@ -98,6 +98,52 @@ export interface CheckInFeatures {
   malware_signatures: boolean;
   threat_intel_sync: boolean;
 }
+/** An Ed25519 public key as published at GET /api/plugin/v1/keys (RFC 8037 OKP JWK). */
+export interface Jwk {
+  kty: "OKP";
+  crv: "Ed25519";
+  /** The 32-byte public key, base64url. */
+  x: string;
+  kid: string;
+  use: "sig";
+  alg?: "EdDSA";
+}
+/** A rotation: the new key's JWK signed (canonical JSON bytes) by the key it replaced. */
+export interface KeyEndorsement {
+  jwk: Jwk;
+  endorsed_by: string;
+  signature: string;
+}
+/** GET /api/plugin/v1/keys: a JWKS, plus the endorsement chain so a plugin pinning an older key can follow rotations. */
+export interface KeySet {
+  keys: Jwk[];
+  endorsements: KeyEndorsement[];
+}
+/** What a license document says; `payload` of a SignedLicense is base64url of its canonical JSON. */
+export interface LicensePayload {
+  client_id: string;
+  site_url: string;
+  status: CheckInStatus;
+  tier: LicenseType | "free";
+  license_type: LicenseType | null;
+  features: CheckInFeatures;
+  /** Grows with every change of the client's license state: a plugin refuses a document older than the one it holds. */
+  revision: number;
+  issued_at: string;
+  /** End of the offline grace window: until then a plugin that cannot reach the server may keep trusting it. */
+  valid_until: string;
+  kid: string;
+}
+/** The only part of a check-in answer a plugin should trust: verify `signature` over the decoded `payload` bytes. */
+export interface SignedLicense {
+  kid: string;
+  payload: string;
+  signature: string;
+}
+/**
+ * The check-in answer. The top-level fields mirror the signed document for convenience and logging;
+ * `next_check_in_s` (jittered) is advice and is not signed.
+ */
 export interface CheckInAnswer {
   status: CheckInStatus;
   tier: LicenseType | "free";
@@ -105,13 +151,12 @@ export interface CheckInAnswer {
   features: CheckInFeatures;
   next_check_in_s: number;
   client_id: string;
+  revision: number;
   issued_at: string;
   valid_until: string;
-}
-export interface SignedCheckInAnswer extends CheckInAnswer {
-  /** Ed25519 signature (base64url) over the canonical JSON of every other field; verify with GET /api/plugin/v1/signing-key. */
-  signature: string;
+  /** The kid of the key that signed `signed_license`. */
   key_id: string;
+  signed_license: SignedLicense;
 }
 export interface Page<K extends string, T> {
   next_cursor: string | null;

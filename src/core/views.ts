@@ -119,14 +119,16 @@ export async function lockPool(trx: DbOrTx, poolId: string): Promise<PoolRow | u
 }
 
 /**
- * Locks one of the reseller's clients for the rest of the transaction with a no-op write (a row lock in PostgreSQL;
- * in SQLite the transaction already holds the write lock). Every operation on a client starts here, so an offboard can
+ * Locks one of the reseller's clients for the rest of the transaction with a write (a row lock in PostgreSQL; in
+ * SQLite the transaction already holds the write lock). Every operation on a client starts here, so an offboard can
  * never slip between another request's read of the client and its license write, and racing suspends log once.
+ * The write bumps `license_revision`: whatever the operation changes, the client's next signed document is newer than
+ * any before it, and no operation can forget to say so. (A rolled-back operation rolls the bump back too.)
  */
 export async function lockClient(trx: DbOrTx, resellerId: string, clientId: string): Promise<void> {
   const locked = await trx
     .updateTable("clients")
-    .set((eb) => ({ status: eb.ref("status") }))
+    .set((eb) => ({ license_revision: eb("license_revision", "+", 1) }))
     .where("id", "=", clientId)
     .where("reseller_id", "=", resellerId)
     .returning("id")

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import { initial } from "./migrations/0001-initial.js";
+import { licenseDocuments } from "./migrations/0002-license-documents.js";
 
 /**
  * Every schema change, in order, for both dialects. One file per migration under migrations/; add new ones here.
@@ -7,6 +8,7 @@ import { initial } from "./migrations/0001-initial.js";
  */
 const migrations: Record<string, Migration> = {
   "0001_initial": initial,
+  "0002_license_documents": licenseDocuments,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
+import type { Generated, Insertable, Kysely, Selectable, Transaction } from "kysely";
 
 /** Table types. Timestamps are RFC 3339 UTC strings in both dialects so they sort and compare as text. */
 export interface ResellersTable {
@@ -71,6 +71,8 @@ export interface ClientsTable {
   site_key_prefix: string;
   last_check_in_at: string | null;
   plugin_version: string | null;
+  /** Grows with every change to the client (its license state above all): orders its signed documents. */
+  license_revision: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -114,6 +116,26 @@ export interface SigningKeysTable {
   public_key_pem: string;
   private_key_pem: string;
   created_at: string;
+  /** When a newer key took over signing; null for the active key. */
+  superseded_at: string | null;
+  /** The key that endorsed this one at rotation, and its signature over this key's JWK (canonical JSON). */
+  endorsed_by: string | null;
+  endorsement: string | null;
+}
+/** The current signed license document of a client, re-signed when the license state changes or the window runs low. */
+export interface LicenseDocumentsTable {
+  client_id: string;
+  revision: number;
+  kid: string;
+  status: string;
+  license_type: string | null;
+  site_url: string;
+  issued_at: string;
+  valid_until: string;
+  /** base64url of the canonical JSON bytes that were signed. */
+  payload: string;
+  /** base64url of the detached Ed25519 signature over those bytes. */
+  signature: string;
 }
 
 export interface Database {
@@ -129,6 +151,7 @@ export interface Database {
   pool_requests: PoolRequestsTable;
   activity: ActivityTable;
   signing_keys: SigningKeysTable;
+  license_documents: LicenseDocumentsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -15,7 +15,8 @@ export interface DbSettings {
   txRetries: number;
 }
 
-function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+/** An integer setting from the environment, or the default; anything else stops the start with a clear message. */
+export function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const n = Number(raw);

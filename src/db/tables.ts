@@ -13,6 +13,7 @@ export const TABLES_IN_DEPENDENCY_ORDER: ReadonlyArray<{ table: string; key: str
   { table: "purchases", key: "id" },
   { table: "clients", key: "id" },
   { table: "licenses", key: "id" },
+  { table: "license_documents", key: "client_id" },
   { table: "pool_requests", key: "id" },
   { table: "activity", key: "id" },
   { table: "signing_keys", key: "id" },

@@ -8,7 +8,9 @@ import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { ErrorBody } from "../contracts/errors.js";
 import { AppError } from "../core/app-error.js";
-import { loadSigner } from "../core/signing.js";
+import { type CheckInSettings, checkInSettingsFromEnv } from "../core/check-in-settings.js";
+import { LastSeenRecorder } from "../core/last-seen-recorder.js";
+import { openKeyRing } from "../core/signing.js";
 import type { Db } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { resellerAuth, supportAuth } from "./plugins/auth.js";
@@ -21,6 +23,13 @@ import { poolRoutes } from "./routes/pools.js";
 import { sessionRoutes } from "./routes/session.js";
 import { supportRoutes } from "./routes/support.js";
 
+declare module "fastify" {
+  interface FastifyInstance {
+    /** Hooks for operators and tests: write batched check-ins now, re-read signing keys now (both happen on timers too). */
+    licensing: { flushCheckIns(): Promise<void>; refreshKeys(): Promise<void> };
+  }
+}
+
 export interface AppOptions {
   db: Db;
   logger?: boolean;
@@ -28,6 +37,8 @@ export interface AppOptions {
   webRoot?: string;
   /** Behind a TLS-terminating proxy: trust X-Forwarded-* and mark cookies Secure. */
   trustProxy?: boolean;
+  /** Overrides of the check-in settings read from the environment (tests use a short grace window). */
+  checkIn?: Partial<CheckInSettings>;
 }
 
 /** The package root, found by walking up to package.json: the same answer from src/ (tsx) and from dist/ (built). */
@@ -68,7 +79,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       } satisfies ErrorBody);
     },
   });
-  const deps: Deps = { db: opts.db, signer: await loadSigner(opts.db), secureCookies: opts.trustProxy ?? false };
+  const checkIn = { ...checkInSettingsFromEnv(), ...opts.checkIn };
+  const deps: Deps = {
+    db: opts.db,
+    // A superseded key stays listed for one grace window (plus an hour for servers still refreshing) after rotation.
+    keys: await openKeyRing(opts.db, { listedForS: checkIn.graceS + 3600 }),
+    lastSeen: new LastSeenRecorder(opts.db, checkIn.flushMs, (err) => app.log.warn({ err }, "last-seen flush failed")),
+    checkIn,
+    secureCookies: opts.trustProxy ?? false,
+  };
+  app.decorate("licensing", { flushCheckIns: () => deps.lastSeen.flush(), refreshKeys: () => deps.keys.refresh() });
+  // On close (SIGTERM, tests), after in-flight requests finish: write the last batch of check-ins, stop the timers.
+  app.addHook("onClose", async () => {
+    await deps.lastSeen.close();
+    deps.keys.close();
+  });
 
   registerErrorHandling(app);
   await app.register(cookie);

@@ -1,9 +1,13 @@
-import type { Signer } from "../core/signing.js";
+import type { CheckInSettings } from "../core/check-in-settings.js";
+import type { LastSeenRecorder } from "../core/last-seen-recorder.js";
+import type { KeyRing } from "../core/signing.js";
 import type { Db } from "../db/schema.js";
 
 /** What routes need from the outside world; built once in app.ts. */
 export interface Deps {
   db: Db;
-  signer: Signer;
+  keys: KeyRing;
+  lastSeen: LastSeenRecorder;
+  checkIn: CheckInSettings;
   secureCookies: boolean;
 }

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
 import { createReseller, createSupportToken, createUser } from "../../src/core/accounts.js";
+import type { CheckInSettings } from "../../src/core/check-in-settings.js";
 import { openDatabase } from "../../src/db/open.js";
 import type { Db } from "../../src/db/schema.js";
 import { buildApp } from "../../src/server/app.js";
@@ -20,7 +21,10 @@ export interface TestServer {
 }
 
 /** A real server on a random port over a brand-new database: an SQLite file in a temp dir, or a fresh PostgreSQL database. */
-export async function startServer(dialect: DialectUnderTest = "sqlite", opts: { webRoot?: string } = {}): Promise<TestServer> {
+export async function startServer(
+  dialect: DialectUnderTest = "sqlite",
+  opts: { webRoot?: string; checkIn?: Partial<CheckInSettings> } = {},
+): Promise<TestServer> {
   let databaseUrl: string;
   let cleanup: () => Promise<void>;
   if (dialect === "sqlite") {
@@ -44,7 +48,11 @@ export async function startServer(dialect: DialectUnderTest = "sqlite", opts: { 
     };
   }
   const db = await openDatabase(databaseUrl);
-  const app = await buildApp({ db, ...(opts.webRoot ? { webRoot: opts.webRoot } : {}) });
+  const app = await buildApp({
+    db,
+    ...(opts.webRoot ? { webRoot: opts.webRoot } : {}),
+    ...(opts.checkIn ? { checkIn: opts.checkIn } : {}),
+  });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   return {
     url: address,

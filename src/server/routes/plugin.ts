@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { checkInBody } from "../../contracts/schemas.js";
 import { AppError } from "../../core/app-error.js";
 import { checkIn } from "../../core/check-in.js";
@@ -6,26 +6,52 @@ import type { Deps } from "../deps.js";
 import { bearerToken } from "../plugins/auth.js";
 import { parse } from "../validate.js";
 
-export function pluginRoutes(app: FastifyInstance, { db, signer }: Deps): void {
-  // A plugin checks in about hourly; a site key hammering the endpoint (a loop, a leaked key) is slowed down per key.
-  const perSiteKey = {
-    max: 60,
-    timeWindow: "1 minute",
-    // Keyed on the parsed token, so "bearer", "BEARER" or extra spaces do not make it another key.
-    keyGenerator: (req: FastifyRequest) => {
-      try {
-        return bearerToken(req) ?? req.ip;
-      } catch {
-        return req.ip;
+/** Keyed on the parsed token, so "bearer", "BEARER" or extra spaces do not make it another key. */
+function siteKeyOf(req: FastifyRequest): string {
+  try {
+    return `key:${bearerToken(req) ?? req.ip}`;
+  } catch {
+    return `ip:${req.ip}`;
+  }
+}
+
+export function pluginRoutes(app: FastifyInstance, deps: Deps): void {
+  const settings = deps.checkIn;
+  const checkInDeps = { db: deps.db, keys: deps.keys, lastSeen: deps.lastSeen, settings };
+  // A plugin checks in about hourly: a site key hammering the endpoint (a loop, a leaked key) is slowed down per key,
+  // and one address sending for very many keys (a scan for valid keys) per address. Both answer 429 with Retry-After.
+  // The plugin's own per-route limiter runs once per request, so both limits are applied here by hand.
+  const limits = [
+    app.createRateLimit({ max: settings.perSiteKeyPerMinute, timeWindow: 60_000, keyGenerator: siteKeyOf }),
+    app.createRateLimit({ max: settings.perIpPerMinute, timeWindow: 60_000, keyGenerator: (req) => `ip:${req.ip}` }),
+  ];
+  const rateLimited = async (req: FastifyRequest, reply: FastifyReply) => {
+    for (const limit of limits) {
+      // `isAllowed` only means "on the allow list"; `isExceeded` is the verdict.
+      const verdict = await limit(req);
+      if (!verdict.isAllowed && verdict.isExceeded) {
+        reply.header("retry-after", String(verdict.ttlInSeconds));
+        throw new AppError("rate_limited", `Too many check-ins; retry in ${verdict.ttlInSeconds} s.`);
       }
-    },
+    }
   };
-  app.post("/check-in", { config: { rateLimit: perSiteKey } }, async (req) => {
+
+  app.post("/check-in", { onRequest: rateLimited }, async (req) => {
     const siteKey = bearerToken(req);
     if (!siteKey) throw new AppError("unauthorized", "Send the site key as `Authorization: Bearer <site key>`.");
-    return checkIn(db, signer, siteKey, parse(checkInBody, req.body));
+    return checkIn(checkInDeps, siteKey, parse(checkInBody, req.body));
   });
 
-  // Plugins pin this key (or fetch it once over TLS) and verify every check-in answer's signature with it.
-  app.get("/signing-key", async () => ({ key_id: signer.keyId, algorithm: "Ed25519", public_key_pem: signer.publicKeyPem }));
+  // The JWKS plugins verify signed licenses with, plus the endorsement chain that lets a pinned key follow rotations.
+  app.get("/keys", async (_req, reply) => {
+    reply.header("cache-control", "public, max-age=300");
+    return deps.keys.keySet();
+  });
+
+  // Kept for plugins written against the first release: the active key as PEM.
+  app.get("/signing-key", async () => ({
+    key_id: deps.keys.activeKid,
+    algorithm: "Ed25519",
+    public_key_pem: deps.keys.activePublicKeyPem,
+  }));
 }
