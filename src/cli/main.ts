@@ -2,10 +2,14 @@
 import { Command } from "commander";
 import { createReseller, createSupportToken, createUser } from "../core/accounts.js";
 import { AppError } from "../core/app-error.js";
+import { checkInSettingsFromEnv } from "../core/check-in-settings.js";
+import { openKeyRing, rotateSigningKey } from "../core/signing.js";
 import { DEFAULT_DATABASE_URL } from "../db/connect.js";
 import { CopyRefused, copyDatabase } from "../db/copy.js";
 import { openDatabase } from "../db/open.js";
 import type { Db } from "../db/schema.js";
+import { runAgentCli } from "./agent.js";
+import { runFleet } from "./fleet.js";
 import { serve } from "./serve.js";
 
 const program = new Command("licensepool").description("licensepool server and admin commands (all use DATABASE_URL)");
@@ -83,6 +87,56 @@ support
       console.log(o.json ? JSON.stringify({ token }) : `Support token (shown once): ${token}`);
     }),
   );
+
+const keys = program.command("keys").description("check-in signing keys");
+keys
+  .command("rotate")
+  .description("make a new signing key; the old one stays listed until every document it signed has expired")
+  .option("--json", "print JSON")
+  .action((o: { json?: boolean }) =>
+    withDb(async (db) => {
+      const rotated = await rotateSigningKey(db, "cli");
+      console.log(
+        o.json
+          ? JSON.stringify(rotated)
+          : `New signing key ${rotated.kid} signs from now on (running servers pick it up within 30 s).` +
+              (rotated.previous_kid ? `\n${rotated.previous_kid} endorsed it and stays listed until its documents expire.` : ""),
+      );
+    }),
+  );
+keys
+  .command("list")
+  .description("the published key set (GET /api/plugin/v1/keys)")
+  .action(() =>
+    withDb(async (db) => {
+      const ring = await openKeyRing(db, { listedForS: checkInSettingsFromEnv().graceS + 3600 });
+      console.log(JSON.stringify(ring.keySet(), null, 2));
+      ring.close();
+    }),
+  );
+
+program
+  .command("agent")
+  .description("a long-lived simulated plugin that prints every change of status, tier or features")
+  .requiredOption("--server <url>", "licensepool server, e.g. http://127.0.0.1:8080")
+  .requiredOption("--site-key <key>", "the client's site key (lp_site_...)")
+  .option("--state-dir <dir>", "where the last trusted document and pinned keys are kept (default data/agent/<key hash>)")
+  .option("--site-url <url>", "this site's URL: documents for other sites are rejected")
+  .option("--keys <file>", "pin these keys (a saved GET /api/plugin/v1/keys answer) instead of trusting on first use")
+  .option("--interval <seconds>", "check in this often instead of the server's advice (about an hour)")
+  .option("--plugin-version <version>", "reported to the server", "agent-1.0")
+  .action(runAgentCli);
+
+program
+  .command("fleet")
+  .description("onboard N sites and run one simulated plugin per site, with a live summary")
+  .requiredOption("--server <url>", "licensepool server, e.g. http://127.0.0.1:8080")
+  .requiredOption("--api-key <key>", "the reseller's API key")
+  .requiredOption("--sites <n>", "how many sites")
+  .option("--interval <seconds>", "seconds between a site's check-ins (default: sites/80, at least 5)")
+  .option("--duration <seconds>", "stop after this long (default: until Ctrl-C)")
+  .option("--no-purchase", "do not buy Premium 100 plans when the reseller lacks free slots")
+  .action(runFleet);
 
 const dbTools = program.command("db").description("database tools");
 dbTools

@@ -1,4 +1,5 @@
 /** The plugin SDK: everything a Node-based plugin or agent needs, and nothing from the server. */
+export { Agent, type AgentOptions, entitlementKey } from "./agent.js";
 export { backoffDelayMs } from "./backoff.js";
 export { isOlder, judgeDocument } from "./judge.js";
 export { type Entitlement, LicenseClient, type LicenseClientOptions } from "./license-client.js";
