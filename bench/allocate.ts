@@ -10,7 +10,7 @@ import autocannon from "autocannon";
 import pg from "pg";
 import { createReseller } from "../src/core/accounts.js";
 import { allocateLicense } from "../src/core/allocate-license.js";
-import { checkIn } from "../src/core/check-in.js";
+import { checkIn, newAnswerCache } from "../src/core/check-in.js";
 import { checkInSettingsFromEnv } from "../src/core/check-in-settings.js";
 import { grantPool } from "../src/core/grant-pool.js";
 import { LastSeenRecorder } from "../src/core/last-seen-recorder.js";
@@ -69,6 +69,7 @@ async function statementsPerOperation(databaseUrl: string): Promise<Record<strin
       keys: await openKeyRing(db, { listedForS: settings.graceS }),
       lastSeen: new LastSeenRecorder(db, 3_600_000),
       settings,
+      answers: newAnswerCache(100),
     };
     const measure = async (fn: () => Promise<unknown>) => {
       count = 0;

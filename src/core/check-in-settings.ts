@@ -15,6 +15,8 @@ export interface CheckInSettings {
   perIpPerMinute: number;
   /** How often batched last-seen times and plugin versions are written (CHECK_IN_FLUSH_MS, default 5000). */
   flushMs: number;
+  /** Clients whose current answer each app process keeps in memory (CHECK_IN_CACHE_SIZE, default 100000, ~1.5 KB each). */
+  answerCacheSize: number;
 }
 
 export function checkInSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): CheckInSettings {
@@ -25,6 +27,7 @@ export function checkInSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Ch
     perSiteKeyPerMinute: intFrom(env, "CHECK_IN_RATE_LIMIT", 60, 1),
     perIpPerMinute: intFrom(env, "CHECK_IN_IP_RATE_LIMIT", 6000, 1),
     flushMs: intFrom(env, "CHECK_IN_FLUSH_MS", 5000, 10),
+    answerCacheSize: intFrom(env, "CHECK_IN_CACHE_SIZE", 100_000, 1),
   };
 }
 

@@ -1,7 +1,10 @@
+import type { InferResult } from "kysely";
+import { LRUCache } from "lru-cache";
 import { canonicalJson } from "../contracts/canonical-json.js";
 import type { CheckInBody } from "../contracts/schemas.js";
 import type { CheckInAnswer, LicensePayload } from "../contracts/types.js";
 import { isForeignKeyViolation } from "../db/connect.js";
+import { preparedRead } from "../db/prepared.js";
 import type { Db } from "../db/schema.js";
 import { AppError } from "./app-error.js";
 import { type CheckInDecision, decideCheckIn } from "./check-in-decision.js";
@@ -16,7 +19,20 @@ export interface CheckInDeps {
   keys: KeyRing;
   lastSeen: LastSeenRecorder;
   settings: CheckInSettings;
+  answers: AnswerCache;
 }
+
+/** A client's current answer (without the jittered advice), valid while its revision and signing key are current. */
+interface CachedAnswer {
+  answer: Omit<CheckInAnswer, "next_check_in_s">;
+  revision: number;
+  kid: string;
+  issuedAtMs: number;
+  siteNorm: string;
+}
+export type AnswerCache = LRUCache<string, CachedAnswer>;
+/** Per app process; every hit is still checked against the database's revision, so several processes stay exact. */
+export const newAnswerCache = (max: number): AnswerCache => new LRUCache({ max });
 
 type ClientState = {
   id: string;
@@ -38,13 +54,21 @@ type StoredDocument = {
   signature: string;
 };
 
-/**
- * A plugin asks what it is entitled to. The hot path is one indexed read (the client, its license and its current
- * signed document) and no write: the document is signed only when the license state changed since it was signed, or
- * when it has aged past 1/8 of its window; last-seen fields go to the batched recorder. No audit rows: heartbeats.
- */
-export async function checkIn(deps: CheckInDeps, siteKey: string, body: CheckInBody, now = new Date()): Promise<CheckInAnswer> {
-  const row = await deps.db
+/** The hot read: which client a site key opens, and its revision. One covering-index lookup, prepared once. */
+const headQuery = (db: Db) => db.selectFrom("clients").select(["id", "license_revision"]).where("site_key_hash", "=", "");
+const heads = new WeakMap<Db, ReturnType<typeof preparedRead<InferResult<ReturnType<typeof headQuery>>[number]>>>();
+function headFor(db: Db) {
+  let head = heads.get(db);
+  if (!head) {
+    head = preparedRead(db, headQuery(db));
+    heads.set(db, head);
+  }
+  return head;
+}
+
+/** The full read, when the cached answer is missing or stale: the client, its license and its current document. */
+const lookupQuery = (db: Db) =>
+  db
     .selectFrom("clients")
     .leftJoin("licenses", "licenses.client_id", "clients.id")
     .leftJoin("pools", "pools.id", "licenses.pool_id")
@@ -66,14 +90,49 @@ export async function checkIn(deps: CheckInDeps, siteKey: string, body: CheckInB
       "doc.payload as doc_payload",
       "doc.signature as doc_signature",
     ])
-    .where("clients.site_key_hash", "=", hashSecret(siteKey))
-    .executeTakeFirst();
-  if (!row) throw unknownSiteKey();
-  if (body.site_url !== undefined && normaliseSiteUrl(body.site_url).key !== row.site_norm) {
+    .where("clients.site_key_hash", "=", "");
+const lookups = new WeakMap<Db, ReturnType<typeof preparedRead<LookupRow>>>();
+type LookupRow = InferResult<ReturnType<typeof lookupQuery>>[number];
+function lookupFor(db: Db) {
+  let lookup = lookups.get(db);
+  if (!lookup) {
+    lookup = preparedRead(db, lookupQuery(db));
+    lookups.set(db, lookup);
+  }
+  return lookup;
+}
+
+/**
+ * A plugin asks what it is entitled to. The hot path is one covering-index read (site key -> client and revision) and
+ * an in-process cache hit; no write. The signed document is made only when the license state changed (every change
+ * bumps the revision) or it aged past 1/8 of its window, and kept in the database so every app server serves the same
+ * one. Last-seen fields go to the batched recorder. No audit rows: check-ins are heartbeats, not changes.
+ */
+export async function checkIn(deps: CheckInDeps, siteKey: string, body: CheckInBody, now = new Date()): Promise<CheckInAnswer> {
+  const hash = hashSecret(siteKey);
+  const head = await headFor(deps.db)(hash);
+  if (!head) throw unknownSiteKey();
+  let cached = deps.answers.get(head.id);
+  if (
+    !cached ||
+    cached.revision !== Number(head.license_revision) ||
+    cached.kid !== deps.keys.activeKid ||
+    now.getTime() - cached.issuedAtMs >= resignAfterMs(deps.settings)
+  )
+    cached = await currentAnswer(deps, hash, now);
+  if (body.site_url !== undefined && normaliseSiteUrl(body.site_url).key !== cached.siteNorm) {
     throw new AppError("site_mismatch", "This site key belongs to another site. Ask your provider for this site's key.", {
       field: "site_url",
     });
   }
+  deps.lastSeen.record(head.id, now.toISOString(), body.plugin_version);
+  return { ...cached.answer, next_check_in_s: jitteredIntervalS(deps.settings) };
+}
+
+/** Reads the client in full, reuses its stored document if it still says the truth, else signs a new one; caches it. */
+async function currentAnswer(deps: CheckInDeps, siteKeyHash: string, now: Date): Promise<CachedAnswer> {
+  const row = await lookupFor(deps.db)(siteKeyHash);
+  if (!row) throw unknownSiteKey();
   const decision = decideCheckIn(row.status, row.license_type ?? null);
   const stored: StoredDocument | null =
     row.doc_payload && row.doc_signature && row.doc_kid && row.doc_status && row.doc_site_url && row.doc_issued_at
@@ -90,17 +149,23 @@ export async function checkIn(deps: CheckInDeps, siteKey: string, body: CheckInB
         }
       : null;
   const doc = stillTrue(stored, row, decision, deps, now) ? stored : await signDocument(deps, row, decision, now);
-  deps.lastSeen.record(row.id, now.toISOString(), body.plugin_version);
-  return {
-    ...decision,
-    next_check_in_s: jitteredIntervalS(deps.settings),
-    client_id: row.id,
-    revision: doc.revision,
-    issued_at: doc.issued_at,
-    valid_until: doc.valid_until,
-    key_id: doc.kid,
-    signed_license: { kid: doc.kid, payload: doc.payload, signature: doc.signature },
+  const entry: CachedAnswer = {
+    answer: {
+      ...decision,
+      client_id: row.id,
+      revision: doc.revision,
+      issued_at: doc.issued_at,
+      valid_until: doc.valid_until,
+      key_id: doc.kid,
+      signed_license: { kid: doc.kid, payload: doc.payload, signature: doc.signature },
+    },
+    revision: Number(row.license_revision),
+    kid: doc.kid,
+    issuedAtMs: Date.parse(doc.issued_at),
+    siteNorm: row.site_norm,
   };
+  deps.answers.set(row.id, entry);
+  return entry;
 }
 
 /**

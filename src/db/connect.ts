@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { Kysely } from "kysely";
 import { isPgForeignKeyViolation, isPgUniqueViolation, postgresDialect } from "./dialects/postgres.js";
 import { isSqliteForeignKeyViolation, isSqliteUniqueViolation, sqliteDialect } from "./dialects/sqlite.js";
+import { type PreparedReader, registerPreparedReader } from "./prepared.js";
 import type { Database, Db } from "./schema.js";
 import { type DbSettings, dbSettingsFromEnv } from "./settings.js";
 import { retryTransactions } from "./transaction-retry.js";
@@ -28,12 +29,27 @@ export function connect(
   onQuery?: (sql: string) => void,
 ): Db {
   const { dialect, target } = parseDatabaseUrl(url);
+  const { dialect: kyselyDialect, reader } =
+    dialect === "sqlite" ? sqliteDialect(target, settings) : postgresDialect(target, settings);
   const db = new Kysely<Database>({
-    dialect: dialect === "sqlite" ? sqliteDialect(target, settings) : postgresDialect(target, settings),
+    dialect: kyselyDialect,
     ...(onQuery ? { log: (event) => onQuery(event.query.sql) } : {}),
   });
+  registerPreparedReader(db, onQuery ? countingReader(reader, onQuery) : reader);
+  const destroy = db.destroy.bind(db);
+  db.destroy = async () => {
+    await destroy();
+    reader.close?.();
+  };
   return retryTransactions(db, settings.txRetries);
 }
+
+const countingReader =
+  (reader: PreparedReader, onQuery: (sql: string) => void): PreparedReader =>
+  (sql, params) => {
+    onQuery(sql);
+    return reader(sql, params);
+  };
 
 /** Dialect quirks in one place: constraint violations look different in each driver. */
 export function isUniqueViolation(err: unknown): boolean {

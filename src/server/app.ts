@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
-import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
@@ -15,6 +14,7 @@ import type { Db } from "../db/schema.js";
 import type { Deps } from "./deps.js";
 import { resellerAuth, supportAuth } from "./plugins/auth.js";
 import { registerErrorHandling } from "./plugins/errors.js";
+import { registerSecurityHeaders } from "./plugins/security-headers.js";
 import { accountRoutes } from "./routes/account.js";
 import { catalogRoutes } from "./routes/catalog.js";
 import { clientRoutes } from "./routes/clients.js";
@@ -97,7 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   await app.register(cookie);
-  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  registerSecurityHeaders(app);
   await app.register(rateLimit, { global: false });
 
   // An empty JSON body means "no fields" (curl -X POST -H 'content-type: application/json'), not a parse error.

@@ -27,6 +27,12 @@ export const licenseDocuments: Migration = {
       .addColumn("payload", "text", (c) => c.notNull())
       .addColumn("signature", "text", (c) => c.notNull())
       .execute();
+    // Covers the check-in hot read (site key -> client and revision) without touching the table.
+    await db.schema
+      .createIndex("clients_by_site_key")
+      .on("clients")
+      .columns(["site_key_hash", "id", "license_revision"])
+      .execute();
     await db.schema.alterTable("signing_keys").addColumn("superseded_at", "text").execute();
     await db.schema.alterTable("signing_keys").addColumn("endorsed_by", "text").execute();
     await db.schema.alterTable("signing_keys").addColumn("endorsement", "text").execute();

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { checkInBody } from "../../contracts/schemas.js";
 import { AppError } from "../../core/app-error.js";
-import { checkIn } from "../../core/check-in.js";
+import { checkIn, newAnswerCache } from "../../core/check-in.js";
 import type { Deps } from "../deps.js";
 import { bearerToken } from "../plugins/auth.js";
+import { checkInJson } from "../present-check-in.js";
 import { parse } from "../validate.js";
 
 /** Keyed on the parsed token, so "bearer", "BEARER" or extra spaces do not make it another key. */
@@ -17,7 +18,13 @@ function siteKeyOf(req: FastifyRequest): string {
 
 export function pluginRoutes(app: FastifyInstance, deps: Deps): void {
   const settings = deps.checkIn;
-  const checkInDeps = { db: deps.db, keys: deps.keys, lastSeen: deps.lastSeen, settings };
+  const checkInDeps = {
+    db: deps.db,
+    keys: deps.keys,
+    lastSeen: deps.lastSeen,
+    settings,
+    answers: newAnswerCache(settings.answerCacheSize),
+  };
   // A plugin checks in about hourly: a site key hammering the endpoint (a loop, a leaked key) is slowed down per key,
   // and one address sending for very many keys (a scan for valid keys) per address. Both answer 429 with Retry-After.
   // The plugin's own per-route limiter runs once per request, so both limits are applied here by hand.
@@ -36,10 +43,11 @@ export function pluginRoutes(app: FastifyInstance, deps: Deps): void {
     }
   };
 
-  app.post("/check-in", { onRequest: rateLimited }, async (req) => {
+  app.post("/check-in", { onRequest: rateLimited }, async (req, reply) => {
     const siteKey = bearerToken(req);
     if (!siteKey) throw new AppError("unauthorized", "Send the site key as `Authorization: Bearer <site key>`.");
-    return checkIn(checkInDeps, siteKey, parse(checkInBody, req.body));
+    const answer = await checkIn(checkInDeps, siteKey, parse(checkInBody, req.body));
+    return reply.type("application/json; charset=utf-8").send(checkInJson(answer));
   });
 
   // The JWKS plugins verify signed licenses with, plus the endorsement chain that lets a pinned key follow rotations.
