@@ -37,6 +37,18 @@ export function checkInSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Ch
  */
 export const resignAfterMs = (s: CheckInSettings) => (s.graceS * 1000) / 8;
 
+/**
+ * Whether a signed window may be served again: signed at most 1/8 of this server's window ago, and still holding
+ * at least 7/8 of it. Judged on both ends, so a document signed under another grace setting (a changed
+ * LICENSE_GRACE_S, or app servers configured differently) is re-signed instead of served until it expires.
+ */
+export function windowFresh(s: CheckInSettings, issuedAtMs: number, validUntilMs: number, nowMs: number): boolean {
+  const graceMs = s.graceS * 1000;
+  const age = nowMs - issuedAtMs;
+  const left = validUntilMs - nowMs;
+  return age >= 0 && age < resignAfterMs(s) && left >= graceMs - resignAfterMs(s) && left <= graceMs;
+}
+
 /** The advised wait before the next check-in: the interval ± jitter, never below one second. */
 export function jitteredIntervalS(s: CheckInSettings, random = Math.random): number {
   const spread = s.intervalS * s.jitterRatio;

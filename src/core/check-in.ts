@@ -8,7 +8,7 @@ import { preparedRead } from "../db/prepared.js";
 import type { Db } from "../db/schema.js";
 import { AppError } from "./app-error.js";
 import { type CheckInDecision, decideCheckIn } from "./check-in-decision.js";
-import { type CheckInSettings, jitteredIntervalS, resignAfterMs } from "./check-in-settings.js";
+import { type CheckInSettings, jitteredIntervalS, windowFresh } from "./check-in-settings.js";
 import { hashSecret } from "./ids.js";
 import type { LastSeenRecorder } from "./last-seen-recorder.js";
 import type { KeyRing } from "./signing.js";
@@ -28,6 +28,7 @@ interface CachedAnswer {
   revision: number;
   kid: string;
   issuedAtMs: number;
+  validUntilMs: number;
   siteNorm: string;
 }
 export type AnswerCache = LRUCache<string, CachedAnswer>;
@@ -117,7 +118,7 @@ export async function checkIn(deps: CheckInDeps, siteKey: string, body: CheckInB
     !cached ||
     cached.revision !== Number(head.license_revision) ||
     cached.kid !== deps.keys.activeKid ||
-    now.getTime() - cached.issuedAtMs >= resignAfterMs(deps.settings)
+    !windowFresh(deps.settings, cached.issuedAtMs, cached.validUntilMs, now.getTime())
   )
     cached = await currentAnswer(deps, hash, now);
   if (body.site_url !== undefined && normaliseSiteUrl(body.site_url).key !== cached.siteNorm) {
@@ -162,6 +163,7 @@ async function currentAnswer(deps: CheckInDeps, siteKeyHash: string, now: Date):
     revision: Number(row.license_revision),
     kid: doc.kid,
     issuedAtMs: Date.parse(doc.issued_at),
+    validUntilMs: Date.parse(doc.valid_until),
     siteNorm: row.site_norm,
   };
   deps.answers.set(row.id, entry);
@@ -180,15 +182,13 @@ function stillTrue(
   now: Date,
 ): doc is StoredDocument {
   if (!doc) return false;
-  const age = now.getTime() - Date.parse(doc.issued_at);
   return (
     doc.revision === Number(client.license_revision) &&
     doc.kid === deps.keys.activeKid &&
     doc.status === decision.status &&
     doc.license_type === decision.license_type &&
     doc.site_url === client.site_url &&
-    age >= 0 &&
-    age < resignAfterMs(deps.settings)
+    windowFresh(deps.settings, Date.parse(doc.issued_at), Date.parse(doc.valid_until), now.getTime())
   );
 }
 

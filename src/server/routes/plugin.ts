@@ -52,7 +52,8 @@ export function pluginRoutes(app: FastifyInstance, deps: Deps): void {
 
   // The JWKS plugins verify signed licenses with, plus the endorsement chain that lets a pinned key follow rotations.
   app.get("/keys", async (_req, reply) => {
-    reply.header("cache-control", "public, max-age=300");
+    // Short: a rotation reaches every app server within 30 s, and a cache must not hide the new key for longer.
+    reply.header("cache-control", "public, max-age=30");
     return deps.keys.keySet();
   });
 
