@@ -53,7 +53,7 @@ describeInBrowser("phone width (375 px)", () => {
 
   it("reaches sign-out through the account menu", async () => {
     await page.getByRole("button", { name: "Show account menu" }).click();
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByRole("heading", { name: "Sign in to your dashboard" }).waitFor();
     expect(await scrollWidth()).toBeLessThanOrEqual(WIDTH);
   });

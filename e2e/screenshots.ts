@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { createReseller, createUser } from "../src/core/accounts.js";
+import { createApiKey } from "../src/core/create-api-key.js";
 import { client, makeSupport, startServer } from "../test/helpers/world.js";
 import { ensureWebBuilt, launchChromium, newPage, PASSWORD, REPO, signIn, WEB_ROOT } from "./helpers.js";
 
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
       await shots.take(page, `activity-${suffix}`, true);
 
       await page.goto(`${server.url}/settings`);
-      await page.getByTestId("api-key-prefix").waitFor();
+      await page.getByTestId("api-key-prefix").first().waitFor();
       await shots.take(page, `settings-${suffix}`, true);
       await page.getByRole("button", { name: "Rotate API key" }).click();
       await page.getByRole("dialog", { name: "Rotate your API key?" }).waitFor();
@@ -120,13 +121,27 @@ async function main(): Promise<void> {
       await shots.take(page, `api-key-${suffix}`);
       await page.getByRole("button", { name: "I've copied the key" }).click();
 
+      await page.goto(`${server.url}/users`);
+      await page.getByRole("table", { name: "Users" }).waitFor();
+      await shots.take(page, `users-${suffix}`, true);
+      await page.getByRole("button", { name: "Invite user" }).click();
+      await page.getByRole("dialog").getByLabel("Email").fill(`new.hire-${suffix}@northwindweb.example`);
+      await shots.take(page, `invite-user-${suffix}`);
+      await page.getByRole("dialog").getByRole("button", { name: "Create invite link" }).click();
+      const inviteLink = await page.getByTestId("invite-url").inputValue();
+      await shots.take(page, `invite-link-${suffix}`);
+      await page.getByRole("button", { name: "Done" }).click();
+
       await page.goto(`${server.url}/support`);
       await page.getByRole("heading", { name: "This page is for support staff" }).waitFor();
       if (suffix === "desktop") await shots.take(page, "support-staff-only-desktop");
 
       if (suffix === "mobile") await page.getByRole("button", { name: "Show account menu" }).click();
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Sign out", exact: true }).click();
       await page.getByRole("button", { name: "Sign in" }).waitFor();
+      await page.goto(inviteLink);
+      await page.getByRole("heading", { name: "Join Northwind Web Studio" }).waitFor();
+      await shots.take(page, `accept-invite-${suffix}`);
       if (suffix === "desktop") {
         // A brand-new reseller: the empty states.
         await signIn(page, server.url, world.newcomerEmail, PASSWORD);
@@ -135,7 +150,7 @@ async function main(): Promise<void> {
         await page.goto(`${server.url}/clients`);
         await page.getByRole("heading", { name: "No clients yet" }).waitFor();
         await shots.take(page, "clients-empty-desktop");
-        await page.getByRole("button", { name: "Sign out" }).click();
+        await page.getByRole("button", { name: "Sign out", exact: true }).click();
         await page.getByRole("button", { name: "Sign in" }).waitFor();
       }
       await signIn(page, server.url, world.supportEmail, PASSWORD);
@@ -186,6 +201,13 @@ async function seed(baseUrl: string, db: Parameters<typeof createReseller>[0]) {
   const email = "studio@northwindweb.example";
   const { reseller, api_key } = await createReseller(db, { name: "Northwind Web Studio", email, actor: "system" });
   await createUser(db, { email, password: PASSWORD, role: "reseller", resellerId: reseller.id });
+  // The team: an owner (above), staff and a viewer; a second, read-only API key for a reporting script.
+  for (const [who, name, resellerRole] of [
+    ["maya@northwindweb.example", "Maya Chen", "staff"],
+    ["accounts@northwindweb.example", "Accounts", "viewer"],
+  ] as const)
+    await createUser(db, { email: who, password: PASSWORD, role: "reseller", resellerId: reseller.id, resellerRole, name });
+  await createApiKey(db, { resellerId: reseller.id, actor: `user ${email}` }, { name: "Nightly report", scope: "read" });
   const support = await makeSupport(db, { password: PASSWORD });
   const other = await createReseller(db, { name: "Bluebird Digital", email: "ops@bluebird.example", actor: "system" });
   const newcomerEmail = "hello@freshstart.example";

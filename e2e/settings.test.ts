@@ -85,8 +85,8 @@ describeInBrowser("settings and page access", () => {
     expect(await page.getByTestId("api-key-prefix").textContent()).toBe(`${accepted.body.reseller.api_key_prefix}…`);
     expect(newKey.startsWith(accepted.body.reseller.api_key_prefix)).toBe(true);
     expect(await page.content()).not.toContain(newKey);
-    // Focus goes back to the button that opened the dialog.
-    expect(await page.evaluate("document.activeElement?.textContent")).toBe("Rotate API key");
+    // Focus goes back to the button that opened the dialog (the key's row button, labelled with the key's name).
+    expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe("Rotate API key");
   });
 
   it("records the rotation in the activity log", async () => {
@@ -109,7 +109,7 @@ describeInBrowser("settings and page access", () => {
   });
 
   it("sends support staff from reseller pages to the support console", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByRole("heading", { name: "Sign in to your dashboard" }).waitFor();
     await signIn(page, server.url, supportEmail, PASSWORD);
     for (const path of ["/licenses", "/settings", "/clients"]) {

@@ -55,7 +55,7 @@ describeInBrowser("support console", () => {
   });
 
   it("signs the reseller out", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await page.getByRole("heading", { name: "Sign in to your dashboard" }).waitFor();
     expect(new URL(page.url()).pathname).toBe("/signin");
   });

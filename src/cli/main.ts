@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from "commander";
+import { RESELLER_ROLES } from "../core/access.js";
 import { createReseller, createSupportToken, createUser } from "../core/accounts.js";
 import { AppError } from "../core/app-error.js";
 import { checkInSettingsFromEnv } from "../core/check-in-settings.js";
@@ -35,7 +36,7 @@ reseller
   .command("create")
   .requiredOption("--name <name>", "reseller's display name")
   .requiredOption("--email <email>", "reseller's contact email")
-  .option("--password <password>", "also create a dashboard login with this password")
+  .option("--password <password>", "also create a dashboard login (the account's owner) with this password")
   .option("--json", "print JSON")
   .action((o: { name: string; email: string; password?: string; json?: boolean }) =>
     withDb(async (db) => {
@@ -59,16 +60,20 @@ user
   .requiredOption("--email <email>", "login email")
   .requiredOption("--password <password>", "at least 10 characters")
   .option("--reseller <id>", "the reseller this user works for")
+  .option("--role <role>", "with --reseller: owner (everything), staff (clients and licenses) or viewer (read only)", "owner")
   .option("--support", "a support-staff user (support console)")
   .option("--json", "print JSON")
-  .action((o: { email: string; password: string; reseller?: string; support?: boolean; json?: boolean }) =>
+  .action((o: { email: string; password: string; reseller?: string; role: string; support?: boolean; json?: boolean }) =>
     withDb(async (db) => {
       if (!o.support === !o.reseller) throw new AppError("validation_error", "give exactly one of --reseller <id> or --support");
+      const resellerRole = RESELLER_ROLES.find((r) => r === o.role);
+      if (!resellerRole) throw new AppError("validation_error", "--role must be owner, staff or viewer");
       const created = await createUser(db, {
         email: o.email,
         password: o.password,
         role: o.support ? "support" : "reseller",
         resellerId: o.reseller ?? null,
+        resellerRole,
       });
       console.log(o.json ? JSON.stringify({ user: created }) : `Created user ${created.email}.`);
     }),

@@ -1,5 +1,15 @@
 import { z } from "zod";
-import { NAME_MAX, NOTE_MAX, PAGE_DEFAULT, PAGE_MAX, PASSWORD_MAX, POOL_TOTAL_MAX, REASON_MAX, SITE_URL_MAX } from "./limits.js";
+import {
+  NAME_MAX,
+  NOTE_MAX,
+  PAGE_DEFAULT,
+  PAGE_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  POOL_TOTAL_MAX,
+  REASON_MAX,
+  SITE_URL_MAX,
+} from "./limits.js";
 
 /** Request schemas: routes validate with these; the dashboard's forms reuse the limits. Bodies are strict: an unknown
  * field (a typo like `poolid`) is a validation error rather than silently ignored. Query strings stay lenient. */
@@ -31,6 +41,20 @@ export const loginBody = z.strictObject({
   password: z.string().min(1).max(PASSWORD_MAX),
 });
 
+const resellerRole = z.enum(["owner", "staff", "viewer"], "must be owner, staff or viewer");
+const email = z.string().trim().min(1, "is required").max(320);
+export const inviteBody = z.strictObject({ email, role: resellerRole });
+export const updateUserBody = z.strictObject({ role: resellerRole });
+export const createApiKeyBody = z.strictObject({
+  name: name,
+  scope: z.enum(["read", "read_write"], "must be read or read_write"),
+});
+export const acceptInviteBody = z.strictObject({
+  password: z.string().min(PASSWORD_MIN, `must be at least ${PASSWORD_MIN} characters`).max(PASSWORD_MAX),
+  name: z.string().trim().max(NAME_MAX).optional(),
+});
+export const inviteTokenParam = z.object({ token: z.string().min(1).max(100) });
+
 export const idParam = z.object({ id });
 export const pageQuery = z.object({
   limit: z.coerce.number().int("must be a whole number").min(1).max(PAGE_MAX).default(PAGE_DEFAULT),
@@ -55,6 +79,9 @@ export type UpdateClientBody = z.infer<typeof updateClientBody>;
 export type PoolRequestBody = z.infer<typeof poolRequestBody>;
 export type AdjustPoolBody = z.infer<typeof adjustPoolBody>;
 export type CheckInBody = z.infer<typeof checkInBody>;
+export type InviteBody = z.infer<typeof inviteBody>;
+export type CreateApiKeyBody = z.infer<typeof createApiKeyBody>;
+export type AcceptInviteBody = z.infer<typeof acceptInviteBody>;
 export type PageQuery = z.infer<typeof pageQuery>;
 export type ClientsQuery = z.infer<typeof clientsQuery>;
 export type ActivityQuery = z.infer<typeof activityQuery>;

@@ -90,7 +90,11 @@ export interface Reseller {
   id: string;
   name: string;
   email: string;
-  api_key_prefix: string;
+  /**
+   * The start of an API key, to tell keys apart: the key the request came with, or for a dashboard session the
+   * reseller's oldest active read-write key (null when it has none). `GET /api-keys` lists them all.
+   */
+  api_key_prefix: string | null;
   created_at: string;
 }
 export interface CheckInFeatures {
@@ -162,10 +166,54 @@ export interface Page<K extends string, T> {
   next_cursor: string | null;
   items: Record<K, T[]>;
 }
+/** What a reseller's user may do: owners everything (users, API keys), staff clients and licenses, viewers read. */
+export type ResellerRole = "owner" | "staff" | "viewer";
+/** An API key reads only (`read`, like a viewer) or also changes clients and licenses (`read_write`, like staff). */
+export type ApiKeyScope = "read" | "read_write";
+
 export interface SessionUser {
   id: string;
   email: string;
+  name: string | null;
   role: "reseller" | "support";
+  /** Null for support users. */
+  reseller_role: ResellerRole | null;
   reseller_id: string | null;
   reseller_name: string | null;
+}
+/** A user of a reseller account (GET /api/v1/users). */
+export interface TeamUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: ResellerRole;
+  created_at: string;
+}
+/** A pending invite (GET /api/v1/invites); the link itself is shown once, when it is made. */
+export interface Invite {
+  id: string;
+  email: string;
+  role: ResellerRole;
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+}
+/** What the accept page shows before a password is chosen (GET /api/auth/invites/:token). */
+export interface InvitePreview {
+  email: string;
+  role: ResellerRole;
+  reseller_name: string;
+  invited_by: string;
+  expires_at: string;
+}
+/** An API key as listed: its prefix and last use, never the key. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  prefix: string;
+  scope: ApiKeyScope;
+  created_at: string;
+  created_by: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
 }

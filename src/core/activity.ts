@@ -5,7 +5,17 @@ export interface ActivityInput {
   resellerId: string | null;
   actor: string;
   action: string;
-  subjectType: "client" | "pool" | "purchase" | "pool_request" | "reseller" | "license" | "signing_key";
+  subjectType:
+    | "client"
+    | "pool"
+    | "purchase"
+    | "pool_request"
+    | "reseller"
+    | "license"
+    | "signing_key"
+    | "user"
+    | "invite"
+    | "api_key";
   subjectId: string;
   clientId?: string | null;
   /** The client's name at the time, so the log still reads well after the client is renamed or offboarded. */

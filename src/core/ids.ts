@@ -9,7 +9,7 @@ export const newId = (prefix: string) => `${prefix}_${ulid().toLowerCase()}`;
 export const nowIso = () => new Date().toISOString();
 
 /** A high-entropy secret with a readable prefix. Only its SHA-256 and a short visible prefix are stored. */
-export function newSecret(kind: "live" | "site" | "sup" | "sess"): { plaintext: string; hash: string; prefix: string } {
+export function newSecret(kind: "live" | "site" | "sup" | "sess" | "inv"): { plaintext: string; hash: string; prefix: string } {
   const plaintext = `lp_${kind}_${randomBytes(24).toString("base64url")}`;
   return { plaintext, hash: hashSecret(plaintext), prefix: plaintext.slice(0, kind.length + 8) };
 }

@@ -16,7 +16,7 @@ export async function listResellers(
   const after = decodeCursor(page.cursor, "res");
   let q = db
     .selectFrom("resellers")
-    .select(["id", "name", "email", "api_key_prefix", "created_at"])
+    .select(["id", "name", "email", "created_at"])
     .orderBy("id", "desc")
     .limit(page.limit + 1);
   if (after) q = q.where("id", "<", after);
@@ -34,9 +34,19 @@ export async function listResellers(
     .where("reseller_id", "in", ids)
     .groupBy("reseller_id")
     .execute();
+  // Each reseller's primary key (its oldest active read-write one), as GET /me shows it to a dashboard session.
+  const keys = await db
+    .selectFrom("api_keys")
+    .select(["reseller_id", "prefix"])
+    .where("reseller_id", "in", ids)
+    .where("scope", "=", "read_write")
+    .where("revoked_at", "is", null)
+    .orderBy("id", "asc")
+    .execute();
   return {
     items: items.map((r) => ({
       ...r,
+      api_key_prefix: keys.find((k) => k.reseller_id === r.id)?.prefix ?? null,
       pools: pools.filter((p) => p.reseller_id === r.id).map(poolView),
       // PostgreSQL returns count(*) as a bigint string; SQLite as a number.
       client_count: Number(counts.find((c) => c.reseller_id === r.id)?.n ?? 0),

@@ -5,7 +5,9 @@ export interface ResellersTable {
   id: string;
   name: string;
   email: string;
+  /** Legacy (before api_keys): a non-secret placeholder since migration 0003; nothing authenticates with it. */
   api_key_hash: string;
+  /** Legacy, always "" since migration 0003. */
   api_key_prefix: string;
   search_text: string;
   created_at: string;
@@ -16,6 +18,9 @@ export interface UsersTable {
   password_hash: string;
   role: "reseller" | "support";
   reseller_id: string | null;
+  /** What a reseller user may do (owner / staff / viewer); null for support users. */
+  reseller_role: "owner" | "staff" | "viewer" | null;
+  name: string | null;
   created_at: string;
 }
 export interface SessionsTable {
@@ -23,7 +28,43 @@ export interface SessionsTable {
   user_id: string;
   csrf_token: string;
   created_at: string;
+  /** The absolute end of the session; the idle timeout counts from last_seen_at (written at most once a minute). */
   expires_at: string;
+  last_seen_at: string | null;
+}
+/** A reseller's API keys: only the SHA-256 and a short prefix of each are kept. Revoked keys stay for the record. */
+export interface ApiKeysTable {
+  id: string;
+  reseller_id: string;
+  name: string;
+  prefix: string;
+  hash: string;
+  scope: "read" | "read_write";
+  created_at: string;
+  created_by: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  revoked_by: string | null;
+}
+/** One-time invite links for a reseller's new users; only the token's hash is kept. */
+export interface InvitesTable {
+  id: string;
+  reseller_id: string;
+  email: string;
+  role: "owner" | "staff" | "viewer";
+  token_hash: string;
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_user_id: string | null;
+}
+/** Failed sign-ins per hashed email or client address, and the lockout they led to. */
+export interface LoginThrottlesTable {
+  key: string;
+  failures: number;
+  window_started_at: string;
+  locked_until: string | null;
 }
 export interface SupportTokensTable {
   id: string;
@@ -137,11 +178,36 @@ export interface LicenseDocumentsTable {
   /** base64url of the detached Ed25519 signature over those bytes. */
   signature: string;
 }
+/**
+ * One `Idempotency-Key` of a reseller's API writes, kept 24 h: the claim while the first request runs (`in_flight`),
+ * marked `committed` inside the operation's own transaction, then its answer (`done`). See core/idempotency.ts.
+ */
+export interface IdempotencyKeysTable {
+  /** New on every claim: the compare-and-swap token for completing or taking over a claim. */
+  id: string;
+  reseller_id: string;
+  /** SHA-256 of the key as sent. */
+  key_hash: string;
+  method: string;
+  path: string;
+  /** Fingerprint of credential, method, route, params, query and canonical body. */
+  request_hash: string;
+  /** `in_flight` (claimed), `committed` (the operation's change committed, answer not stored yet), `done` (answered). */
+  status: "in_flight" | "committed" | "done";
+  response_status: number | null;
+  /** Sealed (AES-256-GCM) under a key derived from the caller's credential and the idempotency key. */
+  response_body: string | null;
+  created_at: string;
+  expires_at: string;
+}
 
 export interface Database {
   resellers: ResellersTable;
   users: UsersTable;
   sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  invites: InvitesTable;
+  login_throttles: LoginThrottlesTable;
   support_tokens: SupportTokensTable;
   plans: PlansTable;
   purchases: PurchasesTable;
@@ -152,6 +218,7 @@ export interface Database {
   activity: ActivityTable;
   signing_keys: SigningKeysTable;
   license_documents: LicenseDocumentsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
 
 export type Db = Kysely<Database>;

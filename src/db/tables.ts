@@ -8,6 +8,9 @@ export const TABLES_IN_DEPENDENCY_ORDER: ReadonlyArray<{ table: string; key: str
   { table: "resellers", key: "id" },
   { table: "users", key: "id" },
   { table: "sessions", key: "token_hash" },
+  { table: "api_keys", key: "id" },
+  { table: "invites", key: "id" },
+  { table: "login_throttles", key: "key" },
   { table: "support_tokens", key: "id" },
   { table: "pools", key: "id" },
   { table: "purchases", key: "id" },
@@ -17,6 +20,7 @@ export const TABLES_IN_DEPENDENCY_ORDER: ReadonlyArray<{ table: string; key: str
   { table: "pool_requests", key: "id" },
   { table: "activity", key: "id" },
   { table: "signing_keys", key: "id" },
+  { table: "idempotency_keys", key: "id" },
 ];
 
 /** Kysely's own bookkeeping: each database migrates itself, so these are never copied. */

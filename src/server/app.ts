@@ -6,22 +6,30 @@ import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import type { ErrorBody } from "../contracts/errors.js";
+import { type AccessSettings, accessSettingsFromEnv } from "../core/access-settings.js";
 import { AppError } from "../core/app-error.js";
 import { type CheckInSettings, checkInSettingsFromEnv } from "../core/check-in-settings.js";
+import type { IdempotencySettings } from "../core/idempotency.js";
 import { LastSeenRecorder } from "../core/last-seen-recorder.js";
 import { openKeyRing } from "../core/signing.js";
 import type { Db } from "../db/schema.js";
 import type { Deps } from "./deps.js";
+import { apiRateLimitFromEnv, registerApiRateLimit } from "./plugins/api-rate-limit.js";
 import { resellerAuth, supportAuth } from "./plugins/auth.js";
 import { registerErrorHandling } from "./plugins/errors.js";
+import { registerIdempotency } from "./plugins/idempotency.js";
 import { registerSecurityHeaders } from "./plugins/security-headers.js";
+import { recordRoutes } from "./route-list.js";
 import { accountRoutes } from "./routes/account.js";
+import { apiKeyRoutes } from "./routes/api-keys.js";
 import { catalogRoutes } from "./routes/catalog.js";
 import { clientRoutes } from "./routes/clients.js";
 import { pluginRoutes } from "./routes/plugin.js";
 import { poolRoutes } from "./routes/pools.js";
 import { sessionRoutes } from "./routes/session.js";
 import { supportRoutes } from "./routes/support.js";
+import { teamRoutes } from "./routes/team.js";
+import { MAX_BODY_DEPTH, nestedDeeperThan } from "./validate.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -39,6 +47,12 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** Overrides of the check-in settings read from the environment (tests use a short grace window). */
   checkIn?: Partial<CheckInSettings>;
+  /** Overrides of the session, sign-in lockout and invite settings read from the environment (tests use short ones). */
+  access?: Partial<AccessSettings>;
+  /** Reseller-API requests per credential per minute; defaults to API_RATE_LIMIT from the environment (1200). */
+  apiRateLimitPerMinute?: number;
+  /** Overrides of the Idempotency-Key timings (tests use a short wait). */
+  idempotency?: Partial<IdempotencySettings>;
 }
 
 /** The package root, found by walking up to package.json: the same answer from src/ (tsx) and from dist/ (built). */
@@ -56,6 +70,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // X-Forwarded-For (which would let anyone dodge the sign-in rate limit).
     trustProxy: opts.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     bodyLimit: 64 * 1024,
+    // A request that reaches a kept-alive connection while the server is stopping is served like one in flight (and
+    // answered with `Connection: close`, see the drain hooks below), not refused with Fastify's own 503 body, which is
+    // not the API's error shape. New connections are refused from the moment stopping begins.
+    return503OnClosing: false,
     // Long enough that ids fail our own validation (max 100) with a named field instead of the router's 414.
     routerOptions: { maxParamLength: 500 },
     // Bad URLs (broken percent-encoding, over-long params) answer in the API's error shape too.
@@ -87,6 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     lastSeen: new LastSeenRecorder(opts.db, checkIn.flushMs, (err) => app.log.warn({ err }, "last-seen flush failed")),
     checkIn,
     secureCookies: opts.trustProxy ?? false,
+    access: { ...accessSettingsFromEnv(), ...opts.access },
   };
   app.decorate("licensing", { flushCheckIns: () => deps.lastSeen.flush(), refreshKeys: () => deps.keys.refresh() });
   // On close (SIGTERM, tests), after in-flight requests finish: write the last batch of check-ins, stop the timers.
@@ -94,7 +113,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     await deps.lastSeen.close();
     deps.keys.close();
   });
+  // While closing, answers to requests still in flight say `Connection: close`: a keep-alive client then lets go at
+  // once, instead of its idle connection holding the shutdown open for the keep-alive timeout (72 s).
+  let draining = false;
+  app.addHook("preClose", async () => {
+    draining = true;
+  });
+  app.addHook("onSend", async (_req, reply) => {
+    if (draining) reply.header("connection", "close");
+  });
 
+  recordRoutes(app);
   registerErrorHandling(app);
   await app.register(cookie);
   registerSecurityHeaders(app);
@@ -102,9 +131,22 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   // An empty JSON body means "no fields" (curl -X POST -H 'content-type: application/json'), not a parse error.
   app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-    const text = String(body);
+  // Decoded strictly: bytes that are not UTF-8 are refused, never stored as U+FFFD replacement characters.
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (_req, body, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body as Buffer);
+    } catch {
+      return done(new AppError("validation_error", "body: is not valid UTF-8", { field: "body" }), undefined);
+    }
     if (text.trim() === "") return done(null, undefined);
+    // No request nests deeper than a few levels; a nesting bomb would only strain whatever walks the body next.
+    if (nestedDeeperThan(text, MAX_BODY_DEPTH))
+      return done(
+        new AppError("validation_error", `body: is nested more than ${MAX_BODY_DEPTH} levels deep`, { field: "body" }),
+        undefined,
+      );
     try {
       done(null, JSON.parse(text));
     } catch {
@@ -116,17 +158,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
-      api.addHook("onRequest", resellerAuth(deps.db));
+      api.addHook("onRequest", resellerAuth(deps.db, deps.access));
+      registerApiRateLimit(api, opts.apiRateLimitPerMinute ?? apiRateLimitFromEnv());
+      registerIdempotency(api, deps.db, opts.idempotency);
       catalogRoutes(api, deps);
       poolRoutes(api, deps);
       clientRoutes(api, deps);
       accountRoutes(api, deps);
+      teamRoutes(api, deps);
+      apiKeyRoutes(api, deps);
     },
     { prefix: "/api/v1" },
   );
   await app.register(
     async (api) => {
-      api.addHook("onRequest", supportAuth(deps.db));
+      api.addHook("onRequest", supportAuth(deps.db, deps.access));
       supportRoutes(api, deps);
     },
     { prefix: "/api/support/v1" },

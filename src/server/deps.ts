@@ -1,3 +1,4 @@
+import type { AccessSettings } from "../core/access-settings.js";
 import type { CheckInSettings } from "../core/check-in-settings.js";
 import type { LastSeenRecorder } from "../core/last-seen-recorder.js";
 import type { KeyRing } from "../core/signing.js";
@@ -9,5 +10,7 @@ export interface Deps {
   keys: KeyRing;
   lastSeen: LastSeenRecorder;
   checkIn: CheckInSettings;
+  /** Sessions, sign-in lockout, invites (SESSION_TTL_HOURS, LOGIN_MAX_FAILURES, ...). */
+  access: AccessSettings;
   secureCookies: boolean;
 }

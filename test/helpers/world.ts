@@ -3,13 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import pg from "pg";
+import type { AccessSettings } from "../../src/core/access-settings.js";
 import { createReseller, createSupportToken, createUser } from "../../src/core/accounts.js";
 import type { CheckInSettings } from "../../src/core/check-in-settings.js";
+import type { IdempotencySettings } from "../../src/core/idempotency.js";
 import { openDatabase } from "../../src/db/open.js";
 import type { Db } from "../../src/db/schema.js";
 import { buildApp } from "../../src/server/app.js";
 
 export type DialectUnderTest = "sqlite" | "postgres";
+/** The reseller-API rate limit test servers (in-process and spawned) run with unless a test asks for another. */
+export const TEST_API_RATE_LIMIT = 1_000_000;
 export const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 export interface TestServer {
@@ -23,7 +27,18 @@ export interface TestServer {
 /** A real server on a random port over a brand-new database: an SQLite file in a temp dir, or a fresh PostgreSQL database. */
 export async function startServer(
   dialect: DialectUnderTest = "sqlite",
-  opts: { webRoot?: string; checkIn?: Partial<CheckInSettings> } = {},
+  opts: {
+    webRoot?: string;
+    checkIn?: Partial<CheckInSettings>;
+    /**
+     * Reseller-API requests per key per minute. Suites script thousands of calls with one key, so the test default is
+     * far above production's 1200 (API_RATE_LIMIT); test/api-rate-limit.test.ts sets a low one.
+     */
+    apiRateLimitPerMinute?: number;
+    idempotency?: Partial<IdempotencySettings>;
+    /** Session, sign-in lockout and invite settings (test/access suites use short ones). */
+    access?: Partial<AccessSettings>;
+  } = {},
 ): Promise<TestServer> {
   let databaseUrl: string;
   let cleanup: () => Promise<void>;
@@ -52,6 +67,9 @@ export async function startServer(
     db,
     ...(opts.webRoot ? { webRoot: opts.webRoot } : {}),
     ...(opts.checkIn ? { checkIn: opts.checkIn } : {}),
+    apiRateLimitPerMinute: opts.apiRateLimitPerMinute ?? TEST_API_RATE_LIMIT,
+    ...(opts.idempotency ? { idempotency: opts.idempotency } : {}),
+    ...(opts.access ? { access: opts.access } : {}),
   });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   return {

@@ -5,6 +5,7 @@ import { ErrorBoundary } from "./components/ErrorBoundary";
 import { Layout } from "./components/Layout";
 import { Loading } from "./components/States";
 import { auth, type Session } from "./endpoints";
+import { AcceptInvitePage } from "./pages/AcceptInvitePage";
 import { ActivityPage } from "./pages/ActivityPage";
 import { ClientDetailPage } from "./pages/ClientDetailPage";
 import { ClientsPage } from "./pages/ClientsPage";
@@ -15,6 +16,7 @@ import { SettingsPage } from "./pages/SettingsPage";
 import { SignInPage } from "./pages/SignInPage";
 import { StaffOnlyPage } from "./pages/StaffOnlyPage";
 import { SupportPage } from "./pages/SupportPage";
+import { UsersPage } from "./pages/UsersPage";
 import { navigate, useLocation } from "./router";
 import { homeFor, SessionContext, type SessionValue } from "./session";
 
@@ -60,6 +62,14 @@ export function App() {
                 navigate("/signin", { replace: true });
               }
             },
+            // A failure (say, a stale CSRF token) is thrown to the confirmation dialog, which shows it.
+            signOutEverywhere: async () => {
+              const { sessions_ended } = await auth.logoutEverywhere();
+              signedOut(
+                `You signed out everywhere: ${sessions_ended === 1 ? "this session" : `all ${sessions_ended} sessions of your account`} ended. Sign in again to continue.`,
+              );
+              navigate("/signin", { replace: true });
+            },
           }
         : null,
     [boot, signedOut],
@@ -72,6 +82,19 @@ export function App() {
     if (target) navigate(target, { replace: true });
   }, [target]);
 
+  // An invite link works signed in or out: accepting it signs in as the new user.
+  const invite = /^\/invite\/([^/]+)$/.exec(path);
+  if (invite?.[1] && boot.state !== "checking")
+    return (
+      <AcceptInvitePage
+        token={decodeURIComponent(invite[1])}
+        signedInAs={boot.state === "signed_in" ? boot.user.email : null}
+        onAccepted={(session) => {
+          signedIn(session);
+          navigate(homeFor(session.user), { replace: true });
+        }}
+      />
+    );
   if (boot.state === "checking") return <Loading label="Opening your dashboard…" />;
   if (boot.state === "signed_out") return <SignInPage notice={boot.reason} onSignedIn={signedIn} />;
   if (!session || target) return <Loading />;
@@ -87,6 +110,7 @@ export function App() {
 }
 
 function redirectFor(user: SessionUser, path: string): string | null {
+  if (path.startsWith("/invite/")) return null;
   if (path === "/" || path === "/signin") return homeFor(user);
   if (user.role === "support" && path !== "/support") return "/support";
   return null;
@@ -101,6 +125,7 @@ function Page({ path, user }: { path: string; user: SessionUser }) {
   if (path === "/plans") return <PlansPage />;
   if (path === "/activity") return <ActivityPage />;
   if (path === "/settings") return <SettingsPage />;
+  if (path === "/users") return <UsersPage />;
   if (path === "/support") return <StaffOnlyPage />;
   return <NotFoundPage />;
 }

@@ -1,6 +1,10 @@
 import type {
   ActivityEntry,
+  ApiKey,
+  ApiKeyScope,
   Client,
+  Invite,
+  InvitePreview,
   License,
   Plan,
   Pool,
@@ -8,7 +12,9 @@ import type {
   PoolRequest,
   Purchase,
   Reseller,
+  ResellerRole,
   SessionUser,
+  TeamUser,
 } from "../../src/contracts/types.js";
 import { del, get, patch, post, request } from "./api";
 
@@ -29,6 +35,14 @@ export const auth = {
   session: () => get<SessionAnswer>("/api/auth/session"),
   login: (email: string, password: string) => request<Session>("POST", "/api/auth/login", { email, password }),
   logout: () => post<{ signed_out: boolean }>("/api/auth/logout"),
+  /** Ends every session of this user, this one included. */
+  logoutEverywhere: () => post<{ signed_out: boolean; sessions_ended: number }>("/api/auth/logout-everywhere"),
+  invite: (token: string) => get<{ invite: InvitePreview }>(`/api/auth/invites/${encodeURIComponent(token)}`),
+  acceptInvite: (token: string, password: string, name: string) =>
+    request<Session>("POST", `/api/auth/invites/${encodeURIComponent(token)}/accept`, {
+      password,
+      ...(name.trim() ? { name: name.trim() } : {}),
+    }),
 };
 
 const v1 = "/api/v1";
@@ -87,9 +101,28 @@ export interface ActivityFilter {
   cursor?: string;
 }
 export const account = {
-  me: () => get<{ reseller: Reseller }>(`${v1}/me`),
-  /** A new API key, returned once; the old key stops working at once. */
-  rotateApiKey: () => post<{ reseller: Reseller; api_key: string }>(`${v1}/api-key/rotate`),
+  me: () => get<{ reseller: Reseller; role: ResellerRole }>(`${v1}/me`),
+};
+
+/** A key's secret is in `api_key`, returned once; `key` is what the list shows from then on. */
+export type NewApiKey = { key: ApiKey; api_key: string };
+
+export const apiKeys = {
+  list: () => get<{ api_keys: ApiKey[] }>(`${v1}/api-keys`),
+  create: (name: string, scope: ApiKeyScope) => post<NewApiKey>(`${v1}/api-keys`, { name, scope }),
+  /** A new secret for the same key; the old secret stops working at once. */
+  rotate: (id: string) => post<NewApiKey & { reseller: Reseller }>(`${v1}/api-keys/${encodeURIComponent(id)}/rotate`),
+  revoke: (id: string) => del<{ key: ApiKey }>(`${v1}/api-keys/${encodeURIComponent(id)}`),
+};
+
+export const team = {
+  users: () => get<{ users: TeamUser[] }>(`${v1}/users`),
+  /** The invite link is in the answer only: it is shown once. */
+  invite: (email: string, role: ResellerRole) => post<{ invite: Invite; invite_url: string }>(`${v1}/users`, { email, role }),
+  changeRole: (id: string, role: ResellerRole) => patch<{ user: TeamUser }>(`${v1}/users/${encodeURIComponent(id)}`, { role }),
+  remove: (id: string) => del<{ user: TeamUser }>(`${v1}/users/${encodeURIComponent(id)}`),
+  invites: () => get<{ invites: Invite[] }>(`${v1}/invites`),
+  withdraw: (id: string) => del<{ invite: Invite }>(`${v1}/invites/${encodeURIComponent(id)}`),
 };
 
 export const activity = {

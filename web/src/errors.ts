@@ -14,6 +14,8 @@ const FIELD_WORDS: Record<string, string> = {
   note: "Note",
   email: "Email",
   password: "Password",
+  role: "Role",
+  scope: "Access",
 };
 
 /** The server's validation message without its "field: " prefix, starting with a capital letter. */
@@ -36,7 +38,13 @@ export function friendlyMessage(err: unknown): string {
     case "invalid_credentials":
       return "That email and password don't match an account. Check them and try again.";
     case "forbidden":
-      return "Your account can't do this. Ask your administrator if you need access.";
+      return "Your role can't do this. Ask an owner of your account if you need access.";
+    case "last_owner":
+      return err.message;
+    case "login_locked":
+      return `${err.message} If you forgot your password, ask an owner of your account to invite you again.`;
+    case "invite_expired":
+      return "This invite link has expired. Ask whoever invited you to send a new one.";
     case "csrf_failed":
       return "Your session needs refreshing. Reload the page and try again.";
     case "not_found":

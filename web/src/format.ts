@@ -92,6 +92,14 @@ export const ACTION_WORDS: Record<string, string> = {
   "pool_request.declined": "Pool-size request declined",
   "reseller.created": "Account created",
   "reseller.api_key_rotated": "API key rotated",
+  "api_key.created": "API key created",
+  "api_key.revoked": "API key revoked",
+  "user.invited": "User invited",
+  "invite.withdrawn": "Invite withdrawn",
+  "user.joined": "User joined",
+  "user.role_changed": "User's role changed",
+  "user.removed": "User removed",
+  "user.signed_out_everywhere": "Signed out everywhere",
 };
 
 export function actionWords(action: string): string {

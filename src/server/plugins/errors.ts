@@ -12,6 +12,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
       req.log.warn({ err }, "database busy");
       reply.header("retry-after", "1");
     } else if (status >= 500) req.log.error({ err }, "unhandled error");
+    // A refusal that knows when to come back (a sign-in lockout) says so the standard way too.
+    const retryAfter = body.error.details?.retry_after_s;
+    if (typeof retryAfter === "number") reply.header("retry-after", String(retryAfter));
     return reply.status(status).send(body);
   });
 }

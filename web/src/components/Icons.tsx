@@ -151,3 +151,10 @@ export const IconMore = () => (
     <circle cx="19" cy="12" r="1" />
   </Icon>
 );
+export const IconTeam = () => (
+  <Icon>
+    <circle cx="12" cy="8" r="4" />
+    <path d="M4 21v-1a6 6 0 0 1 6-6h4a6 6 0 0 1 6 6v1" />
+    <path d="M16.5 3.5l1 1 2-2" />
+  </Icon>
+);

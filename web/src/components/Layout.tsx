@@ -1,7 +1,7 @@
 import { type ReactNode, useEffect, useId, useRef, useState } from "react";
 import { Link, useLocation } from "../router";
-import { useSession } from "../session";
-import { IconActivity, IconCart, IconKey, IconLifebuoy, IconLogo, IconSettings, IconSignOut, IconUsers } from "./Icons";
+import { accessOf, ROLE_WORDS, useSession } from "../session";
+import { IconActivity, IconCart, IconKey, IconLifebuoy, IconLogo, IconSettings, IconSignOut, IconTeam, IconUsers } from "./Icons";
 
 interface NavItem {
   to: string;
@@ -16,6 +16,8 @@ const RESELLER_NAV: NavItem[] = [
   { to: "/activity", label: "Activity", icon: <IconActivity /> },
   { to: "/settings", label: "Settings", icon: <IconSettings /> },
 ];
+/** Owners manage who else signs in; the page is not offered to staff and viewers (the API refuses them anyway). */
+const USERS_NAV: NavItem = { to: "/users", label: "Users", icon: <IconTeam /> };
 const SUPPORT_NAV: NavItem[] = [{ to: "/support", label: "Support console", icon: <IconLifebuoy /> }];
 
 /** The signed-in frame: a sidebar on wide screens, a top bar with a menu button on narrow ones. */
@@ -28,7 +30,13 @@ export function Layout({ children }: { children: ReactNode }) {
   const mainRef = useRef<HTMLElement>(null);
   const firstPath = useRef(path);
 
-  const nav = user.role === "support" ? SUPPORT_NAV : RESELLER_NAV;
+  const nav =
+    user.role === "support"
+      ? SUPPORT_NAV
+      : accessOf(user).canManage
+        ? [...RESELLER_NAV.slice(0, -1), USERS_NAV, ...RESELLER_NAV.slice(-1)]
+        : RESELLER_NAV;
+  const roleName = user.reseller_role ? ROLE_WORDS[user.reseller_role].name : null;
   const section = path.split("/")[1] ?? "";
 
   // A new page: close the mobile menu and move focus to the page so screen readers start reading it.
@@ -93,6 +101,7 @@ export function Layout({ children }: { children: ReactNode }) {
             <div className="account__who">
               <p className="account__name">{accountName}</p>
               <p className="account__email">{user.email}</p>
+              {roleName ? <p className="account__role">{roleName}</p> : null}
             </div>
             <button
               type="button"

@@ -12,10 +12,12 @@ interface SecretRevealProps {
   testId: string;
   /** Where the secret goes: a short how-to under the key. */
   children?: ReactNode;
+  /** What it is called in the copy prompts: a key (default), or a link such as an invite link. */
+  noun?: "key" | "link";
 }
 
 /** A secret (site key, API key) shown exactly once: a copy button, and where to put it. */
-export function SecretReveal({ secret, label, ifLost, testId, children }: SecretRevealProps) {
+export function SecretReveal({ secret, label, ifLost, testId, children, noun = "key" }: SecretRevealProps) {
   const id = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<"yes" | "manual" | null>(null);
@@ -33,7 +35,7 @@ export function SecretReveal({ secret, label, ifLost, testId, children }: Secret
 
   return (
     <div className="sitekey">
-      <Notice tone="warning" title="Copy this key now">
+      <Notice tone="warning" title={`Copy this ${noun} now`}>
         It is shown only once. licensepool keeps only a fingerprint of it; if it is lost, {ifLost}.
       </Notice>
       <label className="field__label" htmlFor={id}>
@@ -51,12 +53,12 @@ export function SecretReveal({ secret, label, ifLost, testId, children }: Secret
         />
         <button type="button" className="button button--primary" onClick={copy}>
           {copied === "yes" ? <IconCheck /> : <IconCopy />}
-          {copied === "yes" ? "Copied" : "Copy key"}
+          {copied === "yes" ? "Copied" : `Copy ${noun}`}
         </button>
       </div>
       <p className="field__hint" role="status">
         {copied === "manual"
-          ? "Your browser blocked the clipboard; the key is selected, press Ctrl+C (⌘C on Mac) to copy it."
+          ? `Your browser blocked the clipboard; the ${noun} is selected, press Ctrl+C (⌘C on Mac) to copy it.`
           : null}
       </p>
       {children}

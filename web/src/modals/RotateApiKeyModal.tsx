@@ -1,37 +1,36 @@
 import { useState } from "react";
-import type { Reseller } from "../../../src/contracts/types.js";
+import type { ApiKey } from "../../../src/contracts/types.js";
 import { Modal, ModalActions } from "../components/Modal";
 import { SecretReveal } from "../components/SecretReveal";
 import { ErrorNotice } from "../components/States";
-import { account } from "../endpoints";
+import { apiKeys } from "../endpoints";
 import { friendlyMessage } from "../errors";
 
 interface RotateApiKeyModalProps {
-  /** The start of the key in use now, e.g. "lp_live_ab12". */
-  currentPrefix: string;
+  apiKey: ApiKey;
   onClose: () => void;
-  /** Called as soon as the new key exists (before it is dismissed), so the page can show the new prefix. */
-  onRotated: (reseller: Reseller) => void;
+  /** Called as soon as the new secret exists (before it is dismissed), so the page can show the new prefix. */
+  onRotated: (key: ApiKey) => void;
 }
 
 /**
- * Step 1: what rotating breaks (every script on the old key, at once), and nothing happens until it is confirmed.
- * Step 2: the new key, shown once, with a copy button.
+ * Step 1: what rotating breaks (every script on the old secret, at once), and nothing happens until it is confirmed.
+ * Step 2: the new key, shown once, with a copy button. The key keeps its name and access.
  */
-export function RotateApiKeyModal({ currentPrefix, onClose, onRotated }: RotateApiKeyModalProps) {
+export function RotateApiKeyModal({ apiKey, onClose, onRotated }: RotateApiKeyModalProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [apiKey, setApiKey] = useState<string | null>(null);
+  const [secret, setSecret] = useState<string | null>(null);
   // The page shows the new prefix once rotated; this dialog keeps talking about the key it replaced.
-  const [oldPrefix] = useState(currentPrefix);
+  const [oldPrefix] = useState(apiKey.prefix);
 
   const rotate = async () => {
     setBusy(true);
     setError(null);
     try {
-      const res = await account.rotateApiKey();
-      setApiKey(res.api_key);
-      onRotated(res.reseller);
+      const res = await apiKeys.rotate(apiKey.id);
+      setSecret(res.api_key);
+      onRotated(res.key);
     } catch (err) {
       setError(friendlyMessage(err));
     } finally {
@@ -39,7 +38,7 @@ export function RotateApiKeyModal({ currentPrefix, onClose, onRotated }: RotateA
     }
   };
 
-  if (apiKey) {
+  if (secret) {
     return (
       <Modal
         // A new dialog, so focus moves into it (the confirm button it replaces is gone).
@@ -57,7 +56,7 @@ export function RotateApiKeyModal({ currentPrefix, onClose, onRotated }: RotateA
           </button>
         }
       >
-        <SecretReveal secret={apiKey} label="New API key" ifLost="rotate the key again" testId="api-key">
+        <SecretReveal secret={secret} label="New API key" ifLost="rotate the key again" testId="api-key">
           <div className="install-hint">
             <p className="install-hint__title">Put it to use</p>
             <ol className="install-hint__steps">
@@ -76,6 +75,7 @@ export function RotateApiKeyModal({ currentPrefix, onClose, onRotated }: RotateA
     <Modal
       key="confirm"
       title="Rotate your API key?"
+      description={`“${apiKey.name}” gets a new secret; its name and access stay.`}
       onClose={onClose}
       busy={busy}
       tone="danger"
@@ -104,7 +104,7 @@ export function RotateApiKeyModal({ currentPrefix, onClose, onRotated }: RotateA
             <span>This dashboard keeps working: it uses your sign-in, not the API key.</span>
           </li>
           <li className="consequences__item consequences__item--good">
-            <span>Pools, clients and licenses don't change, and client sites keep their own site keys.</span>
+            <span>Your other API keys, pools, clients and licenses don't change; client sites keep their own site keys.</span>
           </li>
         </ul>
       </div>

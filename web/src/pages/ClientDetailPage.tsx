@@ -14,6 +14,7 @@ import { ReissueModal } from "../modals/ReissueModal";
 import { RevokeModal } from "../modals/RevokeModal";
 import { loadPools, poolLabel, replacePool } from "../pools";
 import { Link, navigate } from "../router";
+import { useAccess } from "../session";
 import { ClientActivity } from "./clients/ClientActivity";
 import { NewSiteKeyDialog, OffboardDialog, RegenerateKeyDialog, SuspendDialog } from "./clients/ClientConfirmations";
 import { ClientDetailsForm } from "./clients/ClientDetailsForm";
@@ -28,6 +29,7 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
   const poolList = useAsync(loadPools, "pools");
   const [dialog, setDialog] = useState<Dialog>(null);
   const [activityVersion, setActivityVersion] = useState(0);
+  const { canWrite } = useAccess();
   const client = loaded.data;
   useTitle(client?.name ?? "Client");
 
@@ -114,14 +116,16 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
                     <dd>{formatDate(license.allocated_at)}</dd>
                   </div>
                 </dl>
-                <div className="card__actions">
-                  <button type="button" className="button button--secondary" onClick={() => setDialog("reissue")}>
-                    Change license or pool
-                  </button>
-                  <button type="button" className="button button--danger-ghost" onClick={() => setDialog("revoke")}>
-                    Revoke license
-                  </button>
-                </div>
+                {canWrite ? (
+                  <div className="card__actions">
+                    <button type="button" className="button button--secondary" onClick={() => setDialog("reissue")}>
+                      Change license or pool
+                    </button>
+                    <button type="button" className="button button--danger-ghost" onClick={() => setDialog("revoke")}>
+                      Revoke license
+                    </button>
+                  </div>
+                ) : null}
               </>
             ) : (
               <>
@@ -129,11 +133,13 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
                   No license: the plugin runs on the free tier, without firewall rules, malware signatures or threat-intelligence
                   sync.
                 </p>
-                <div className="card__actions">
-                  <button type="button" className="button button--primary" onClick={() => setDialog("allocate")}>
-                    Allocate license
-                  </button>
-                </div>
+                {canWrite ? (
+                  <div className="card__actions">
+                    <button type="button" className="button button--primary" onClick={() => setDialog("allocate")}>
+                      Allocate license
+                    </button>
+                  </div>
+                ) : null}
               </>
             )}
           </section>
@@ -147,22 +153,24 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
                 ? "Suspended: protection updates are paused. The client keeps its license slot."
                 : "Active: the plugin receives everything its license includes."}
             </p>
-            <div className="card__actions">
-              {suspended ? (
-                <button
-                  type="button"
-                  className="button button--primary"
-                  onClick={() => void resume(client)}
-                  disabled={resumingId === client.id}
-                >
-                  {resumingId === client.id ? "Resuming…" : "Resume client"}
-                </button>
-              ) : (
-                <button type="button" className="button button--secondary" onClick={() => setDialog("suspend")}>
-                  Suspend client
-                </button>
-              )}
-            </div>
+            {canWrite ? (
+              <div className="card__actions">
+                {suspended ? (
+                  <button
+                    type="button"
+                    className="button button--primary"
+                    onClick={() => void resume(client)}
+                    disabled={resumingId === client.id}
+                  >
+                    {resumingId === client.id ? "Resuming…" : "Resume client"}
+                  </button>
+                ) : (
+                  <button type="button" className="button button--secondary" onClick={() => setDialog("suspend")}>
+                    Suspend client
+                  </button>
+                )}
+              </div>
+            ) : null}
           </section>
 
           <section className="card" aria-labelledby="plugin-h">
@@ -187,31 +195,57 @@ export function ClientDetailPage({ clientId }: { clientId: string }) {
                 </dd>
               </div>
             </dl>
-            <div className="card__actions">
-              <button type="button" className="button button--secondary" onClick={() => setDialog("regenerate")}>
-                Regenerate site key
-              </button>
-            </div>
+            {canWrite ? (
+              <div className="card__actions">
+                <button type="button" className="button button--secondary" onClick={() => setDialog("regenerate")}>
+                  Regenerate site key
+                </button>
+              </div>
+            ) : null}
           </section>
         </div>
         <div className="detail-col">
-          <ClientDetailsForm client={client} onSaved={changed} />
+          {canWrite ? (
+            <ClientDetailsForm client={client} onSaved={changed} />
+          ) : (
+            <section className="card" aria-labelledby="details-h">
+              <h2 id="details-h" className="card__title">
+                Details
+              </h2>
+              <dl className="facts">
+                <div>
+                  <dt>Client name</dt>
+                  <dd>{client.name}</dd>
+                </div>
+                <div>
+                  <dt>Site URL</dt>
+                  <dd>{client.site_url}</dd>
+                </div>
+                <div>
+                  <dt>Added</dt>
+                  <dd>{formatDate(client.created_at)}</dd>
+                </div>
+              </dl>
+            </section>
+          )}
 
           <ClientActivity clientId={client.id} version={activityVersion} />
 
-          <section className="card card--danger" aria-labelledby="offboard-h">
-            <h2 id="offboard-h" className="card__title">
-              Offboard client
-            </h2>
-            <p className="card__text">
-              Removes the client and its site key. Its license slot returns to the pool. The Activity log keeps its history.
-            </p>
-            <div className="card__actions">
-              <button type="button" className="button button--danger-ghost" onClick={() => setDialog("offboard")}>
-                Offboard {client.name}
-              </button>
-            </div>
-          </section>
+          {canWrite ? (
+            <section className="card card--danger" aria-labelledby="offboard-h">
+              <h2 id="offboard-h" className="card__title">
+                Offboard client
+              </h2>
+              <p className="card__text">
+                Removes the client and its site key. Its license slot returns to the pool. The Activity log keeps its history.
+              </p>
+              <div className="card__actions">
+                <button type="button" className="button button--danger-ghost" onClick={() => setDialog("offboard")}>
+                  Offboard {client.name}
+                </button>
+              </div>
+            </section>
+          ) : null}
         </div>
       </div>
 

@@ -16,6 +16,7 @@ import { ReissueModal } from "../modals/ReissueModal";
 import { RevokeModal } from "../modals/RevokeModal";
 import { loadPools, poolNames, replacePool } from "../pools";
 import { Link, setQuery, useLocation } from "../router";
+import { useAccess } from "../session";
 import { SuspendDialog } from "./clients/ClientConfirmations";
 import { useResumeClient } from "./clients/useResumeClient";
 
@@ -31,7 +32,8 @@ export function ClientsPage() {
   const q = useDebounced(search.trim());
   const status = (query.get("status") ?? "") as ClientFilter["status"];
   const licensed = (query.get("licensed") ?? "") as ClientFilter["licensed"];
-  const adding = query.get("add") === "1";
+  const { canWrite } = useAccess();
+  const adding = query.get("add") === "1" && canWrite;
   const poolList = useAsync(loadPools, "pools");
   const filter: ClientFilter = { q, status, licensed, limit: PAGE };
   const list = usePaged(
@@ -66,10 +68,12 @@ export function ClientsPage() {
         title="Clients"
         subtitle="The customer sites running the plugin, and the license each one holds."
         actions={
-          <button type="button" className="button button--primary" onClick={() => setQuery({ add: "1" })}>
-            <IconPlus />
-            Add client
-          </button>
+          canWrite ? (
+            <button type="button" className="button button--primary" onClick={() => setQuery({ add: "1" })}>
+              <IconPlus />
+              Add client
+            </button>
+          ) : undefined
         }
       />
 
@@ -138,12 +142,18 @@ export function ClientsPage() {
             icon={<IconUsers />}
             title="No clients yet"
             action={
-              <button type="button" className="button button--primary" onClick={() => setQuery({ add: "1" })}>
-                Add your first client
-              </button>
+              canWrite ? (
+                <button type="button" className="button button--primary" onClick={() => setQuery({ add: "1" })}>
+                  Add your first client
+                </button>
+              ) : undefined
             }
           >
-            <p>Add each customer site that runs the plugin, then give it a license from one of your pools.</p>
+            <p>
+              {canWrite
+                ? "Add each customer site that runs the plugin, then give it a license from one of your pools."
+                : "Clients appear here once someone on your team adds them."}
+            </p>
           </EmptyState>
         )
       ) : (
@@ -181,11 +191,11 @@ export function ClientsPage() {
                       <Link
                         to={`/clients/${encodeURIComponent(c.id)}`}
                         className="button button--secondary button--small"
-                        aria-label={`Manage ${c.name}`}
+                        aria-label={`${canWrite ? "Manage" : "View"} ${c.name}`}
                       >
-                        Manage
+                        {canWrite ? "Manage" : "View"}
                       </Link>
-                      <RowMenu label={`More actions for ${c.name}`} items={actions(c)} />
+                      {canWrite ? <RowMenu label={`More actions for ${c.name}`} items={actions(c)} /> : null}
                     </div>
                   </td>
                 </tr>

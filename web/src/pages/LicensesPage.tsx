@@ -12,6 +12,7 @@ import { PoolRequestModal } from "../modals/PoolRequestModal";
 import { RevokeModal, type RevokeTarget } from "../modals/RevokeModal";
 import { byLicenseType, loadPools, poolNames, replacePool } from "../pools";
 import { Link, setQuery, useLocation } from "../router";
+import { useAccess } from "../session";
 import { type CardNotice, PoolCard } from "./licenses/PoolCard";
 
 type Dialog =
@@ -33,6 +34,7 @@ export function LicensesPage() {
   const [versions, setVersions] = useState<Record<string, number>>({});
   const [notices, setNotices] = useState<Record<string, CardNotice>>({});
   const [dialog, setDialog] = useState<Dialog>(null);
+  const { canWrite } = useAccess();
 
   // A pool just bought, or linked from the purchase history: scroll its card into view once the pools are in.
   const poolsLoaded = poolList.data !== null;
@@ -121,10 +123,12 @@ export function LicensesPage() {
         title="Licenses"
         subtitle="Your license pools and the clients holding their slots."
         actions={
-          <Link to="/plans" className="button button--secondary">
-            <IconCart />
-            Buy capacity
-          </Link>
+          canWrite ? (
+            <Link to="/plans" className="button button--secondary">
+              <IconCart />
+              Buy capacity
+            </Link>
+          ) : undefined
         }
       />
 

@@ -10,6 +10,7 @@ import { useAsync, useTitle } from "../hooks";
 import { ConfirmModal } from "../modals/ConfirmModal";
 import { loadPools, poolNames } from "../pools";
 import { Link, navigate } from "../router";
+import { useAccess } from "../session";
 
 /** The catalog (plans and top-ups) and the reseller's purchase history. */
 export function PlansPage() {
@@ -20,6 +21,7 @@ export function PlansPage() {
   const poolList = useAsync(loadPools, "pools");
   const names = poolNames(poolList.data ?? []);
   const [buying, setBuying] = useState<Plan | null>(null);
+  const { canWrite } = useAccess();
 
   const all = catalog.data?.plans ?? [];
   const groups: { title: string; hint: string; items: Plan[] }[] = [
@@ -31,7 +33,11 @@ export function PlansPage() {
     <>
       <PageHeader
         title="Plans"
-        subtitle="Buy license capacity. A purchase arrives on your Licenses page as a new pool, ready at once."
+        subtitle={
+          canWrite
+            ? "Buy license capacity. A purchase arrives on your Licenses page as a new pool, ready at once."
+            : "The plans on sale and what your account has bought. Owners and staff buy plans; your role is read-only."
+        }
       />
 
       {catalog.error && !catalog.data ? (
@@ -72,14 +78,16 @@ export function PlansPage() {
                       </li>
                       <li>{formatMoney(Math.round(plan.price_cents / plan.slots))} per site</li>
                     </ul>
-                    <button
-                      type="button"
-                      className="button button--primary button--block"
-                      onClick={() => setBuying(plan)}
-                      aria-label={`Buy ${plan.name}`}
-                    >
-                      Buy {plan.kind === "top_up" ? "top-up" : "plan"}
-                    </button>
+                    {canWrite ? (
+                      <button
+                        type="button"
+                        className="button button--primary button--block"
+                        onClick={() => setBuying(plan)}
+                        aria-label={`Buy ${plan.name}`}
+                      >
+                        Buy {plan.kind === "top_up" ? "top-up" : "plan"}
+                      </button>
+                    ) : null}
                   </article>
                 ))}
               </div>

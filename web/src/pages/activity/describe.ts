@@ -32,6 +32,13 @@ const TONES: Record<string, Described["tone"]> = {
   "pool_request.approved": "good",
   "pool_request.declined": "bad",
   "reseller.api_key_rotated": "info",
+  "api_key.created": "good",
+  "api_key.revoked": "bad",
+  "user.invited": "info",
+  "user.joined": "good",
+  "user.role_changed": "info",
+  "user.removed": "bad",
+  "invite.withdrawn": "bad",
 };
 
 /**
@@ -131,7 +138,28 @@ export function describeEntry(e: ActivityEntry, offboarded: Set<string>, pools: 
     }
     case "reseller.api_key_rotated": {
       const prefix = str(after.api_key_prefix);
-      return out(prefix ? `new key ${prefix}…` : null);
+      const name = str(after.name);
+      return out(prefix ? `${name ? `${name}: ` : ""}new key ${prefix}…` : null);
+    }
+    case "api_key.created":
+    case "api_key.revoked": {
+      const k = e.action === "api_key.created" ? after : before;
+      const prefix = str(k.prefix);
+      const scope = k.scope === "read" ? "read only" : k.scope === "read_write" ? "read and write" : null;
+      return out([str(k.name), prefix ? `${prefix}…` : null, scope].filter(Boolean).join(" · ") || null);
+    }
+    case "user.invited":
+    case "user.joined":
+    case "user.removed":
+    case "invite.withdrawn": {
+      const u = e.action === "user.removed" || e.action === "invite.withdrawn" ? before : after;
+      const role = str(u.role);
+      return out([str(u.email), role ? `as ${role}` : null].filter(Boolean).join(" ") || null);
+    }
+    case "user.role_changed": {
+      const from = str(before.role);
+      const to = str(after.role);
+      return out([str(after.email), from && to ? `${from} → ${to}` : null].filter(Boolean).join(": ") || null);
     }
     default:
       return out(null);

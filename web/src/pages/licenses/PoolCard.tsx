@@ -5,6 +5,7 @@ import { FullnessBadge, PoolBar } from "../../components/PoolBar";
 import { PoolFullHelp } from "../../components/PoolFullHelp";
 import { formatNumber, fullness, plural, titleCase } from "../../format";
 import { type PoolNames, poolOrigin } from "../../pools";
+import { useAccess } from "../../session";
 import { PoolHolders } from "./PoolHolders";
 
 export interface CardNotice {
@@ -39,6 +40,7 @@ export function PoolCard(props: PoolCardProps) {
   const type = titleCase(pool.license_type);
   const pct = pool.total > 0 ? Math.round((pool.used / pool.total) * 100) : 100;
   const label = names.label;
+  const { canWrite } = useAccess();
 
   return (
     <article
@@ -117,40 +119,44 @@ export function PoolCard(props: PoolCardProps) {
             This pool is full: all {plural(pool.total, "slot")} are allocated. No license can be allocated from it until room is
             freed.
           </p>
-          <PoolFullHelp
-            onShowHolders={props.onShowHolders}
-            onRequestChange={props.onRequestChange}
-            requestPending={Boolean(pendingRequest)}
-          />
+          {canWrite ? (
+            <PoolFullHelp
+              onShowHolders={props.onShowHolders}
+              onRequestChange={props.onRequestChange}
+              requestPending={Boolean(pendingRequest)}
+            />
+          ) : null}
         </div>
       ) : null}
 
-      <div className="pool-card__actions">
-        <button
-          type="button"
-          className="button button--primary"
-          onClick={props.onAllocate}
-          disabled={full}
-          aria-describedby={full ? `${id}-why` : undefined}
-        >
-          <IconPlus />
-          Allocate License
-        </button>
-        {full ? (
-          <span id={`${id}-why`} className="disabled-reason">
-            Can't allocate: the pool is full.
-          </span>
-        ) : (
+      {canWrite ? (
+        <div className="pool-card__actions">
           <button
             type="button"
-            className="button button--ghost"
-            onClick={props.onRequestChange}
-            disabled={Boolean(pendingRequest)}
+            className="button button--primary"
+            onClick={props.onAllocate}
+            disabled={full}
+            aria-describedby={full ? `${id}-why` : undefined}
           >
-            {pendingRequest ? "Size change requested" : "Request size change"}
+            <IconPlus />
+            Allocate License
           </button>
-        )}
-      </div>
+          {full ? (
+            <span id={`${id}-why`} className="disabled-reason">
+              Can't allocate: the pool is full.
+            </span>
+          ) : (
+            <button
+              type="button"
+              className="button button--ghost"
+              onClick={props.onRequestChange}
+              disabled={Boolean(pendingRequest)}
+            >
+              {pendingRequest ? "Size change requested" : "Request size change"}
+            </button>
+          )}
+        </div>
+      ) : null}
 
       {expanded ? (
         <section id={`${id}-holders`} className="pool-card__holders" aria-label={`Clients holding ${label} slots`}>

@@ -5,6 +5,7 @@ import { ClientNameLink, LoadMore, TableHead } from "../../components/Table";
 import { pools } from "../../endpoints";
 import { formatDate, formatNumber, shortSite } from "../../format";
 import { usePaged } from "../../hooks";
+import { useAccess } from "../../session";
 
 interface PoolHoldersProps {
   pool: Pool;
@@ -18,6 +19,7 @@ const PAGE = 25;
 
 /** The clients holding a pool's slots, newest allocation first, a page at a time (pools can hold thousands). */
 export function PoolHolders({ pool, label, version, onRevoke }: PoolHoldersProps) {
+  const { canWrite } = useAccess();
   const holders = usePaged(
     (cursor) => pools.holders(pool.id, cursor, PAGE).then((r) => ({ items: r.clients, next_cursor: r.next_cursor })),
     `${pool.id}:${version}`,
@@ -43,7 +45,7 @@ export function PoolHolders({ pool, label, version, onRevoke }: PoolHoldersProps
     <div className="holders">
       <table className="table table--stack">
         <caption className="visually-hidden">Clients holding {label} slots</caption>
-        <TableHead hiddenLast="Actions" columns={["Client", "Site", "Allocated", "Last check-in"]} />
+        <TableHead {...(canWrite ? { hiddenLast: "Actions" } : {})} columns={["Client", "Site", "Allocated", "Last check-in"]} />
         <tbody>
           {holders.items.map((h) => (
             <tr key={h.id}>
@@ -60,16 +62,18 @@ export function PoolHolders({ pool, label, version, onRevoke }: PoolHoldersProps
               <td data-label="Last check-in">
                 <CheckInCell at={h.last_check_in_at} />
               </td>
-              <td className="table__actions">
-                <button
-                  type="button"
-                  className="button button--danger-ghost button--small"
-                  onClick={() => onRevoke(h)}
-                  aria-label={`Revoke license of ${h.name}`}
-                >
-                  Revoke
-                </button>
-              </td>
+              {canWrite ? (
+                <td className="table__actions">
+                  <button
+                    type="button"
+                    className="button button--danger-ghost button--small"
+                    onClick={() => onRevoke(h)}
+                    aria-label={`Revoke license of ${h.name}`}
+                  >
+                    Revoke
+                  </button>
+                </td>
+              ) : null}
             </tr>
           ))}
         </tbody>
