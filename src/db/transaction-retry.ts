@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { hookedAttempt } from "./transaction-hooks.js";
 
 /**
  * Errors after which the whole transaction may simply run again: it was rolled back and nothing was committed.
@@ -16,6 +17,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Makes every `db.transaction().execute(fn)` on this handle retry `fn` from the start on a retryable error, with
  * jittered exponential backoff, so core operations stay plain transactions and the retry policy lives in one place.
  * Safe because a core operation's callback only talks to the database: a rolled-back attempt leaves no trace.
+ *
+ * It also runs the async context's "before commit" hook (transaction-hooks.ts) inside each attempt, after `fn` and
+ * before COMMIT, so the hook's writes commit exactly when the operation's do.
  */
 export function retryTransactions<DB>(db: Kysely<DB>, retries: number): Kysely<DB> {
   const begin = db.transaction.bind(db);
@@ -25,7 +29,12 @@ export function retryTransactions<DB>(db: Kysely<DB>, retries: number): Kysely<D
     builder.execute = async (fn) => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await execute(fn);
+          // Wrapped afresh for each attempt: the hook is part of the unit that is retried.
+          const hooked = hookedAttempt(fn);
+          if (!hooked) return await execute(fn);
+          const result = await execute((trx) => hooked.run(trx));
+          hooked.committed();
+          return result;
         } catch (err) {
           if (attempt >= retries || !isRetryableTransactionError(err)) throw err;
           await sleep(Math.random() * 10 * 2 ** attempt);
