@@ -113,6 +113,14 @@ export async function checkIn(deps: CheckInDeps, siteKey: string, body: CheckInB
   const hash = hashSecret(siteKey);
   const head = await headFor(deps.db)(hash);
   if (!head) throw unknownSiteKey();
+  // Checked before anything is signed or stored: a refused check-in leaves no trace in the database.
+  const assertSite = (siteNorm: string) => {
+    if (body.site_url !== undefined && normaliseSiteUrl(body.site_url).key !== siteNorm) {
+      throw new AppError("site_mismatch", "This site key belongs to another site. Ask your provider for this site's key.", {
+        field: "site_url",
+      });
+    }
+  };
   let cached = deps.answers.get(head.id);
   if (
     !cached ||
@@ -120,20 +128,22 @@ export async function checkIn(deps: CheckInDeps, siteKey: string, body: CheckInB
     cached.kid !== deps.keys.activeKid ||
     !windowFresh(deps.settings, cached.issuedAtMs, cached.validUntilMs, now.getTime())
   )
-    cached = await currentAnswer(deps, hash, now);
-  if (body.site_url !== undefined && normaliseSiteUrl(body.site_url).key !== cached.siteNorm) {
-    throw new AppError("site_mismatch", "This site key belongs to another site. Ask your provider for this site's key.", {
-      field: "site_url",
-    });
-  }
+    cached = await currentAnswer(deps, hash, now, assertSite);
+  else assertSite(cached.siteNorm);
   deps.lastSeen.record(head.id, now.toISOString(), body.plugin_version);
   return { ...cached.answer, next_check_in_s: jitteredIntervalS(deps.settings) };
 }
 
 /** Reads the client in full, reuses its stored document if it still says the truth, else signs a new one; caches it. */
-async function currentAnswer(deps: CheckInDeps, siteKeyHash: string, now: Date): Promise<CachedAnswer> {
+async function currentAnswer(
+  deps: CheckInDeps,
+  siteKeyHash: string,
+  now: Date,
+  assertSite: (siteNorm: string) => void,
+): Promise<CachedAnswer> {
   const row = await lookupFor(deps.db)(siteKeyHash);
   if (!row) throw unknownSiteKey();
+  assertSite(row.site_norm);
   const decision = decideCheckIn(row.status, row.license_type ?? null);
   const stored: StoredDocument | null =
     row.doc_payload && row.doc_signature && row.doc_kid && row.doc_status && row.doc_site_url && row.doc_issued_at

@@ -1,4 +1,5 @@
-import type { z } from "zod";
+import { z } from "zod";
+import { idParam } from "../contracts/schemas.js";
 import { AppError } from "../core/app-error.js";
 
 /**
@@ -21,9 +22,51 @@ export function parse<S extends z.ZodType>(schema: S, data: unknown): z.output<S
   );
 }
 
+const emptyBody = z.strictObject({});
+
+/**
+ * For write routes that take no fields: no body, `null` or `{}`. Anything else (`{"reason": "..."}` sent to suspend)
+ * is a validation_error naming the field, like an unknown field anywhere else, rather than silently ignored.
+ */
+export function parseNoBody(body: unknown): void {
+  parse(emptyBody, body);
+}
+
+/** The `:id` of a route that takes no fields, once the body is checked to carry none (the id is named first). */
+export function idWithNoBody(req: { params: unknown; body: unknown }): string {
+  const { id } = parse(idParam, req.params);
+  parseNoBody(req.body);
+  return id;
+}
+
 function fieldError(issues: { field: string; message: string }[]): AppError {
   const first = issues[0] ?? { field: "body", message: "is invalid" };
   return new AppError("validation_error", `${first.field}: ${first.message}`, { field: first.field, issues });
+}
+
+/**
+ * How deep a JSON request body may nest. Real bodies are flat objects (a level or two); anything deeper is refused before
+ * it is parsed, so nothing downstream that walks a body recursively (canonical JSON for Idempotency-Key fingerprints,
+ * zod, loggers) can be made to overflow its stack.
+ */
+export const MAX_BODY_DEPTH = 32;
+
+/** Whether JSON text opens more than `max` arrays/objects inside each other; one pass, strings skipped. */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
 }
 
 /** Iterative, not recursive: a 60 KB body of nested brackets must not exhaust the stack. */

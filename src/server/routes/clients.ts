@@ -11,7 +11,7 @@ import { updateClient } from "../../core/update-client.js";
 import { loadClient } from "../../core/views.js";
 import type { Deps } from "../deps.js";
 import { resellerOf } from "../plugins/auth.js";
-import { parse } from "../validate.js";
+import { idWithNoBody, parse } from "../validate.js";
 
 export function clientRoutes(app: FastifyInstance, { db }: Deps): void {
   const clientId = (params: unknown) => parse(idParam, params).id;
@@ -33,16 +33,16 @@ export function clientRoutes(app: FastifyInstance, { db }: Deps): void {
     return { client: await updateClient(db, resellerOf(req), id, parse(updateClientBody, req.body)) };
   });
 
-  app.delete("/clients/:id", async (req) => offboardClient(db, resellerOf(req), clientId(req.params)));
+  app.delete("/clients/:id", async (req) => offboardClient(db, resellerOf(req), idWithNoBody(req)));
 
-  app.delete("/clients/:id/license", async (req) => revokeLicense(db, resellerOf(req), clientId(req.params)));
+  app.delete("/clients/:id/license", async (req) => revokeLicense(db, resellerOf(req), idWithNoBody(req)));
 
   app.post("/clients/:id/license/reissue", async (req) => {
     const id = clientId(req.params);
     return reissueLicense(db, resellerOf(req), id, parse(reissueBody, req.body).pool_id);
   });
 
-  app.post("/clients/:id/suspend", async (req) => ({ client: await suspendClient(db, resellerOf(req), clientId(req.params)) }));
-  app.post("/clients/:id/resume", async (req) => ({ client: await resumeClient(db, resellerOf(req), clientId(req.params)) }));
-  app.post("/clients/:id/site-key", async (req) => regenerateSiteKey(db, resellerOf(req), clientId(req.params)));
+  app.post("/clients/:id/suspend", async (req) => ({ client: await suspendClient(db, resellerOf(req), idWithNoBody(req)) }));
+  app.post("/clients/:id/resume", async (req) => ({ client: await resumeClient(db, resellerOf(req), idWithNoBody(req)) }));
+  app.post("/clients/:id/site-key", async (req) => regenerateSiteKey(db, resellerOf(req), idWithNoBody(req)));
 }
