@@ -20,17 +20,25 @@ export interface FleetSite {
   siteKey: string;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers, picked apart by callers that know each endpoint's shape.
 type Api = <T = any>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>;
 
 export function apiClient(server: string, apiKey: string): Api {
   return async (method, path, body) => {
-    const res = await fetch(new URL(path, server), {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { "content-type": "application/json" } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
+    for (;;) {
+      const res = await fetch(new URL(path, server), {
+        method,
+        headers: { authorization: `Bearer ${apiKey}`, ...(body ? { "content-type": "application/json" } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const text = await res.text();
+      // A big fleet onboards faster than the per-key API limit allows: wait as told, then go on.
+      if (res.status === 429) {
+        await new Promise((r) => setTimeout(r, 1000 * Math.max(1, Number(res.headers.get("retry-after")) || 1)));
+        continue;
+      }
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    }
   };
 }
 
