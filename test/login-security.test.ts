@@ -71,6 +71,23 @@ describe.each(await dialectsUnderTest())("sign-in security on %s", (dialect) => 
     expect(locked.body.error.code).toBe("login_locked");
   });
 
+  it("counts guesses sent in parallel before checking any: no more than the allowance get their password checked", async () => {
+    const server = await start({ access: { maxFailuresPerEmail: 5, maxFailuresPerIp: 100 } });
+    const r = await makeReseller(server.db, { password: PASSWORD });
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => browser(server.url).signIn(r.email, `parallel guess ${i}`)),
+    );
+    const codes = answers.map((a) => a.body.error.code);
+    expect(codes.filter((c) => c === "invalid_credentials").length).toBeLessThanOrEqual(5);
+    expect(codes.filter((c) => c === "login_locked").length).toBeGreaterThanOrEqual(5);
+    const lock = await server.db
+      .selectFrom("login_throttles")
+      .select("locked_until")
+      .where("locked_until", "is not", null)
+      .execute();
+    expect(lock.length).toBe(1);
+  });
+
   it("keeps no email in clear in the throttle table", async () => {
     const server = await start({});
     const b = browser(server.url);

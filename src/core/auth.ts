@@ -7,7 +7,7 @@ import { recordActivity } from "./activity.js";
 import { AppError } from "./app-error.js";
 import type { ResellerContext, SupportContext } from "./context.js";
 import { hashSecret, newSecret, nowIso } from "./ids.js";
-import { assertNotLocked, clearLoginFailures, recordLoginFailure } from "./login-throttle.js";
+import { assertNotLocked, clearLoginFailures, countLoginAttempt, recordLoginFailure } from "./login-throttle.js";
 import { verifyPassword } from "./passwords.js";
 
 const unauthorized = () => new AppError("unauthorized", "Missing or invalid credentials.");
@@ -80,13 +80,14 @@ export async function login(
 ): Promise<NewSession> {
   const email = input.email.trim().toLowerCase();
   await assertNotLocked(db, s, email, input.ip);
+  await countLoginAttempt(db, s, email, input.ip);
   const user = await db.selectFrom("users").select(["id", "password_hash"]).where("email", "=", email).executeTakeFirst();
   const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH);
   if (!user || !ok) {
     await recordLoginFailure(db, s, email, input.ip);
     throw new AppError("invalid_credentials", "Email or password is wrong.");
   }
-  await clearLoginFailures(db, s, email);
+  await clearLoginFailures(db, s, email, input.ip);
   return createSession(db, s, user.id);
 }
 

@@ -44,10 +44,11 @@ export async function assertNotLocked(db: Db, s: AccessSettings, email: string, 
 }
 
 /**
- * Counts one failure against the email and the address (an atomic upsert each: concurrent failures all count).
- * Reaching the limit within the window locks that key for the lockout period and starts a fresh count.
+ * Counts this attempt against the email and the address *before* the password is checked (an atomic upsert each), so
+ * guesses sent in parallel cannot all pass a check made before any of them failed. An attempt beyond either allowance
+ * locks that key and is refused with `login_locked` without its password being looked at.
  */
-export async function recordLoginFailure(db: Db, s: AccessSettings, email: string, ip: string): Promise<void> {
+export async function countLoginAttempt(db: Db, s: AccessSettings, email: string, ip: string): Promise<void> {
   const now = new Date();
   const nowIso = now.toISOString();
   const windowStart = new Date(now.getTime() - s.failureWindowMs).toISOString();
@@ -61,26 +62,56 @@ export async function recordLoginFailure(db: Db, s: AccessSettings, email: strin
           window_started_at: sql<string>`case when login_throttles.window_started_at <= ${windowStart} then ${nowIso} else login_throttles.window_started_at end`,
         }),
       )
-      .returning("failures")
+      .returning(["failures", "locked_until"])
       .executeTakeFirst();
-    if (row && Number(row.failures) >= t.max) {
-      await db
-        .updateTable("login_throttles")
-        .set({ locked_until: new Date(now.getTime() + s.lockoutMs).toISOString(), failures: 0, window_started_at: nowIso })
-        .where("key", "=", t.key)
-        .execute();
+    // A lock set by a parallel attempt since assertNotLocked looked (the lock resets the count, so check it too).
+    const lockedFor = row?.locked_until ? Date.parse(row.locked_until) - now.getTime() : 0;
+    if (lockedFor > 0) throw loginLocked(lockedFor);
+    if (row && Number(row.failures) > t.max) {
+      await lock(db, s, t.key, now);
+      throw loginLocked(s.lockoutMs);
     }
   }
+}
+
+/** A wrong password: its attempt stays counted, and the one that used up an allowance locks that key. */
+export async function recordLoginFailure(db: Db, s: AccessSettings, email: string, ip: string): Promise<void> {
+  const now = new Date();
+  for (const t of throttlesFor(s, email, ip)) {
+    const row = await db.selectFrom("login_throttles").select("failures").where("key", "=", t.key).executeTakeFirst();
+    if (row && Number(row.failures) >= t.max) await lock(db, s, t.key, now);
+  }
   // Forget counts nobody added to within a window and locks that ran out, so the table stays small.
+  const nowIso = now.toISOString();
   await db
     .deleteFrom("login_throttles")
-    .where("window_started_at", "<", windowStart)
+    .where("window_started_at", "<", new Date(now.getTime() - s.failureWindowMs).toISOString())
     .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", nowIso)]))
     .execute();
 }
 
-/** A successful sign-in clears the email's count (not the address's: one good password does not excuse the guesses). */
-export async function clearLoginFailures(db: Db, s: AccessSettings, email: string): Promise<void> {
-  const [emailThrottle] = throttlesFor(s, email, "");
+/** Locks a key for the lockout period with a fresh count; a lock already running is not extended. */
+async function lock(db: Db, s: AccessSettings, key: string, now: Date): Promise<void> {
+  const nowIso = now.toISOString();
+  await db
+    .updateTable("login_throttles")
+    .set({ locked_until: new Date(now.getTime() + s.lockoutMs).toISOString(), failures: 0, window_started_at: nowIso })
+    .where("key", "=", key)
+    .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<=", nowIso)]))
+    .execute();
+}
+
+/**
+ * A successful sign-in clears the email's count and gives back this attempt's count on the address (not the earlier
+ * ones: one good password does not excuse the guesses).
+ */
+export async function clearLoginFailures(db: Db, s: AccessSettings, email: string, ip: string): Promise<void> {
+  const [emailThrottle, ipThrottle] = throttlesFor(s, email, ip);
   if (emailThrottle) await db.deleteFrom("login_throttles").where("key", "=", emailThrottle.key).execute();
+  if (ipThrottle)
+    await db
+      .updateTable("login_throttles")
+      .set({ failures: sql<number>`case when failures > 0 then failures - 1 else 0 end` })
+      .where("key", "=", ipThrottle.key)
+      .execute();
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { ErrorBody } from "../contracts/errors.js";
 import { type AccessSettings, accessSettingsFromEnv } from "../core/access-settings.js";
 import { AppError } from "../core/app-error.js";
@@ -70,6 +70,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // X-Forwarded-For (which would let anyone dodge the sign-in rate limit).
     trustProxy: opts.trustProxy ? (_address: string, hop: number) => hop === 0 : false,
     bodyLimit: 64 * 1024,
+    // A request has 30 s to arrive whole (Node's default is 5 minutes): long enough for any real client.
+    requestTimeout: 30_000,
     // A request that reaches a kept-alive connection while the server is stopping is served like one in flight (and
     // answered with `Connection: close`, see the drain hooks below), not refused with Fastify's own 503 body, which is
     // not the API's error shape. New connections are refused from the moment stopping begins.
@@ -158,7 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(
     async (api) => {
-      api.addHook("onRequest", resellerAuth(deps.db, deps.access));
+      authenticate(api, resellerAuth(deps.db, deps.access));
       registerApiRateLimit(api, opts.apiRateLimitPerMinute ?? apiRateLimitFromEnv());
       registerIdempotency(api, deps.db, opts.idempotency);
       catalogRoutes(api, deps);
@@ -172,7 +174,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
   await app.register(
     async (api) => {
-      api.addHook("onRequest", supportAuth(deps.db, deps.access));
+      authenticate(api, supportAuth(deps.db, deps.access));
       supportRoutes(api, deps);
     },
     { prefix: "/api/support/v1" },
@@ -182,6 +184,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await serveDashboard(app, opts.webRoot ?? defaultWebRoot);
   return app;
+}
+
+/**
+ * Credentials and roles are checked as soon as the headers arrive (nothing is read for a stranger), and checked again
+ * for a request with a body once the body has arrived: a request opened while its key or session was good must not act
+ * after a revocation, a removal or "sign out everywhere" that landed while its body was still trickling in.
+ */
+function authenticate(api: FastifyInstance, check: (req: FastifyRequest, reply: FastifyReply) => Promise<void>): void {
+  api.addHook("onRequest", check);
+  api.addHook("preHandler", async (req, reply) => {
+    if (req.method !== "GET" && req.method !== "HEAD") await check(req, reply);
+  });
 }
 
 /** The built React app at `/`; unknown non-API paths get index.html so client-side routes survive a reload. */
