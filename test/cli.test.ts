@@ -36,6 +36,32 @@ describe.each(await dialectsUnderTest())("the admin CLI (npm run cli) on %s", (d
     }
   });
 
+  it("resets a forgotten password: the new one signs in, the old one and its sessions no longer work", async () => {
+    await cli("reseller", "create", "--name", "Forgetful", "--email", "forgot@acme.test", "--password", "old-password-1");
+    const signIn = (password: string) =>
+      fetch(`${server.url}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "forgot@acme.test", password }),
+      });
+    const before = await signIn("old-password-1");
+    expect(before.status).toBe(200);
+    const cookie = before.headers.get("set-cookie")?.split(";")[0] ?? "";
+    expect(await cli("user", "password", "--email", "Forgot@acme.test", "--password", "new-password-2")).toContain(
+      "New password set for forgot@acme.test",
+    );
+    expect((await fetch(`${server.url}/api/v1/me`, { headers: { cookie } })).status).toBe(401);
+    expect((await signIn("old-password-1")).status).toBe(401);
+    expect((await signIn("new-password-2")).status).toBe(200);
+    await expect(cli("user", "password", "--email", "nobody@acme.test", "--password", "new-password-2")).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining("not_found"),
+    });
+    await expect(
+      cli("user", "create", "--email", "x@acme.test", "--password", "long-enough-1", "--reseller", "res_nope"),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("not_found: No reseller res_nope") });
+  });
+
   it("prints only JSON under npm -s, for piping into other tools", async () => {
     const { stdout } = await run("npm", ["run", "-s", "cli", "--", "support", "token", "create", "--json"], { env });
     expect(JSON.parse(stdout)).toEqual({ token: expect.stringMatching(/^lp_sup_/) });

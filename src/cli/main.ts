@@ -4,6 +4,7 @@ import { RESELLER_ROLES } from "../core/access.js";
 import { createReseller, createSupportToken, createUser } from "../core/accounts.js";
 import { AppError } from "../core/app-error.js";
 import { checkInSettingsFromEnv } from "../core/check-in-settings.js";
+import { resetPassword } from "../core/reset-password.js";
 import { openKeyRing, rotateSigningKey } from "../core/signing.js";
 import { DEFAULT_DATABASE_URL } from "../db/connect.js";
 import { CopyRefused, copyDatabase } from "../db/copy.js";
@@ -57,6 +58,7 @@ reseller
 const user = program.command("user").description("manage dashboard logins");
 user
   .command("create")
+  .description("a dashboard login for a reseller (with a role) or for support staff")
   .requiredOption("--email <email>", "login email")
   .requiredOption("--password <password>", "at least 10 characters")
   .option("--reseller <id>", "the reseller this user works for")
@@ -76,6 +78,18 @@ user
         resellerRole,
       });
       console.log(o.json ? JSON.stringify({ user: created }) : `Created user ${created.email}.`);
+    }),
+  );
+
+user
+  .command("password")
+  .description("set a new password for a login that forgot its own; signs it out everywhere")
+  .requiredOption("--email <email>", "login email")
+  .requiredOption("--password <password>", "at least 10 characters")
+  .action((o: { email: string; password: string }) =>
+    withDb(async (db) => {
+      await resetPassword(db, { email: o.email, password: o.password, actor: "operator (cli)" });
+      console.log(`New password set for ${o.email.trim().toLowerCase()}; its sessions have ended.`);
     }),
   );
 
@@ -163,6 +177,9 @@ dbTools
 program.parseAsync().catch((err: unknown) => {
   if (err instanceof AppError) console.error(`error: ${err.code}: ${err.message}`);
   else if (err instanceof CopyRefused) console.error(`error: ${err.message}`);
+  // Unreachable servers and refused API calls (agent, fleet) are the user's to fix, not a bug: no stack trace.
+  else if (err instanceof Error && (err.message === "fetch failed" || /^[\w .-]+: \d{3} /.test(err.message)))
+    console.error(`error: ${err.message}${err.cause instanceof Error ? ` (${err.cause.message})` : ""}`);
   else console.error(err);
   process.exit(1);
 });

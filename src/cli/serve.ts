@@ -11,10 +11,21 @@ export async function serve(): Promise<void> {
   const host = process.env.HOST ?? "127.0.0.1";
   const shutdownTimeoutMs = intFrom(process.env, "SHUTDOWN_TIMEOUT_MS", 10_000, 0);
   const db = await openDatabase();
-  const demo = await ensureDemo(db);
   const app = await buildApp({ db, logger: process.env.LOG_LEVEL !== "silent", trustProxy: process.env.TRUST_PROXY === "1" });
   stopOnSignals(app, db, shutdownTimeoutMs);
-  await app.listen({ port, host });
+  try {
+    await app.listen({ port, host });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+    console.error(
+      `licensepool: port ${port} on ${host} is already in use. Start it on another one, e.g. PORT=${port + 1} npm start`,
+    );
+    await app.close();
+    await db.destroy();
+    process.exit(1);
+  }
+  // Only once the server listens: the demo's one-time secrets must reach a screen, not be made and lost by a failed start.
+  const demo = await ensureDemo(db);
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   if (demo) printDemo(url, demo);
   console.log(`licensepool is listening on ${url}  (dashboard: ${url}/, health: ${url}/healthz)`);

@@ -1,7 +1,7 @@
 import type { Insertable } from "kysely";
 import { PASSWORD_MAX, PASSWORD_MIN } from "../contracts/limits.js";
 import type { Reseller, ResellerRole } from "../contracts/types.js";
-import { isUniqueViolation } from "../db/connect.js";
+import { isForeignKeyViolation, isUniqueViolation } from "../db/connect.js";
 import type { Db, DbOrTx, UsersTable } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
 import { AppError, invalid } from "./app-error.js";
@@ -93,6 +93,7 @@ export async function createUser(db: DbOrTx, input: NewUser): Promise<{ id: stri
     await db.insertInto("users").values(user).execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw emailTaken();
+    if (isForeignKeyViolation(err)) throw new AppError("not_found", `No reseller ${input.resellerId}.`, { field: "reseller_id" });
     throw err;
   }
   return { id: user.id, email: user.email };

@@ -42,7 +42,7 @@ export function friendlyMessage(err: unknown): string {
     case "last_owner":
       return err.message;
     case "login_locked":
-      return `${err.message} If you forgot your password, ask an owner of your account to invite you again.`;
+      return `${err.message} If you forgot your password, ask an owner of your account to remove you and invite you again, or your provider to reset it.`;
     case "invite_expired":
       return "This invite link has expired. Ask whoever invited you to send a new one.";
     case "csrf_failed":

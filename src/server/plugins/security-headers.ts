@@ -20,9 +20,12 @@ const API_HEADERS = {
  * Content-Security-Policy for the dashboard and everything else. The helmet middleware is built once, not per request.
  */
 export function registerSecurityHeaders(app: FastifyInstance): void {
-  const forPages = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  const forPages = helmet({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, frameAncestors: ["'none'"] } },
+  });
   app.addHook("onRequest", (req, reply, done) => {
-    if (req.url.startsWith("/api/")) {
+    // The matched route, not the raw URL: `/%61pi/v1/...` or an absolute-form target reach the same API routes.
+    if ((req.routeOptions.url ?? req.url).startsWith("/api/") || req.url.startsWith("/api/")) {
       reply.headers(API_HEADERS);
       done();
     } else forPages(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
