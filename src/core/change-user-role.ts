@@ -1,9 +1,9 @@
 import type { ResellerRole, TeamUser } from "../contracts/types.js";
 import type { Db } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
-import { AppError, notFound } from "./app-error.js";
+import { AppError } from "./app-error.js";
 import type { ResellerContext } from "./context.js";
-import { lockTeam, ownerCount, teamUserView } from "./team.js";
+import { lockTeamMember, ownerCount, teamUserView } from "./team.js";
 
 export const lastOwner = (what: string) =>
   new AppError("last_owner", `${what}: every account needs at least one owner. Make someone else an owner first.`);
@@ -11,15 +11,7 @@ export const lastOwner = (what: string) =>
 /** Changes a team member's role. The last owner cannot be demoted (409 `last_owner`); the same role is a no-op. */
 export function changeUserRole(db: Db, ctx: ResellerContext, userId: string, role: ResellerRole): Promise<{ user: TeamUser }> {
   return db.transaction().execute(async (trx) => {
-    await lockTeam(trx, ctx.resellerId);
-    const user = await trx
-      .selectFrom("users")
-      .select(["id", "email", "name", "reseller_role", "created_at"])
-      .where("id", "=", userId)
-      .where("reseller_id", "=", ctx.resellerId)
-      .where("role", "=", "reseller")
-      .executeTakeFirst();
-    if (!user) throw notFound("User");
+    const user = await lockTeamMember(trx, ctx.resellerId, userId);
     if (user.reseller_role === role) return { user: teamUserView(user) };
     if (user.reseller_role === "owner" && (await ownerCount(trx, ctx.resellerId)) <= 1)
       throw lastOwner("The only owner cannot be given another role");

@@ -1,10 +1,9 @@
 import type { TeamUser } from "../contracts/types.js";
 import type { Db } from "../db/schema.js";
 import { recordActivity } from "./activity.js";
-import { notFound } from "./app-error.js";
 import { lastOwner } from "./change-user-role.js";
 import type { ResellerContext } from "./context.js";
-import { lockTeam, ownerCount, teamUserView } from "./team.js";
+import { lockTeamMember, ownerCount, teamUserView } from "./team.js";
 
 /**
  * Removes a user from the reseller's team: the login is deleted and every session of it ends at once. The last owner
@@ -12,15 +11,7 @@ import { lockTeam, ownerCount, teamUserView } from "./team.js";
  */
 export function removeUser(db: Db, ctx: ResellerContext, userId: string): Promise<{ user: TeamUser }> {
   return db.transaction().execute(async (trx) => {
-    await lockTeam(trx, ctx.resellerId);
-    const user = await trx
-      .selectFrom("users")
-      .select(["id", "email", "name", "reseller_role", "created_at"])
-      .where("id", "=", userId)
-      .where("reseller_id", "=", ctx.resellerId)
-      .where("role", "=", "reseller")
-      .executeTakeFirst();
-    if (!user) throw notFound("User");
+    const user = await lockTeamMember(trx, ctx.resellerId, userId);
     if (user.reseller_role === "owner" && (await ownerCount(trx, ctx.resellerId)) <= 1)
       throw lastOwner("The only owner cannot be removed");
     await trx.deleteFrom("sessions").where("user_id", "=", user.id).execute();

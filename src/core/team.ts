@@ -1,6 +1,7 @@
 import type { Selectable } from "kysely";
 import type { Invite, TeamUser } from "../contracts/types.js";
 import type { DbOrTx, InvitesTable, UsersTable } from "../db/schema.js";
+import { notFound } from "./app-error.js";
 
 /** Shared by the team operations (invite, change role, remove, accept): views and the last-owner rule's lock. */
 
@@ -41,4 +42,18 @@ export async function ownerCount(trx: DbOrTx, resellerId: string): Promise<numbe
     .where("reseller_role", "=", "owner")
     .executeTakeFirst();
   return Number(row?.n ?? 0);
+}
+
+/** Inside a team change: takes the team lock, then reads the member (404 for anyone not on this reseller's team). */
+export async function lockTeamMember(trx: DbOrTx, resellerId: string, userId: string) {
+  await lockTeam(trx, resellerId);
+  const user = await trx
+    .selectFrom("users")
+    .select(["id", "email", "name", "reseller_role", "created_at"])
+    .where("id", "=", userId)
+    .where("reseller_id", "=", resellerId)
+    .where("role", "=", "reseller")
+    .executeTakeFirst();
+  if (!user) throw notFound("User");
+  return user;
 }
