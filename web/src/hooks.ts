@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
+import { type FormErrors, formErrors, NO_FORM_ERRORS } from "./errors";
 
 export interface AsyncState<T> {
   data: T | null;
@@ -124,4 +125,28 @@ export function useTitle(title: string): void {
   useEffect(() => {
     document.title = `${title} · licensepool`;
   }, [title]);
+}
+
+/**
+ * A dialog's submit: busy while `action` runs, its error split by field (one of `fields`) or for the whole form.
+ * `invalid` shows a check that failed before anything was sent.
+ */
+export function useFormAction(fields: readonly string[]) {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+
+  const run = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setErrors(NO_FORM_ERRORS);
+    try {
+      await action();
+    } catch (err) {
+      setErrors(formErrors(err, fields));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const invalid = (field: string, message: string) => setErrors({ field: { [field]: message }, form: null });
+
+  return { busy, errors, run, invalid };
 }

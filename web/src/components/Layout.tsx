@@ -139,3 +139,28 @@ export function PageHeader({ title, subtitle, actions }: { title: string; subtit
     </div>
   );
 }
+
+/** The signed-out pages (sign-in, accepting an invite): the form beside a panel of what licensepool does. */
+export function SignInLayout({ quote, points, children }: { quote: string; points: string[]; children: ReactNode }) {
+  return (
+    <div className="signin">
+      <main className="signin__panel" id="main">
+        <div className="signin__brand">
+          <IconLogo />
+          <span>licensepool</span>
+        </div>
+        {children}
+      </main>
+      <aside className="signin__aside" aria-hidden="true">
+        <div className="signin__aside-inner">
+          <p className="signin__quote">{quote}</p>
+          <ul className="signin__points">
+            {points.map((point) => (
+              <li key={point}>{point}</li>
+            ))}
+          </ul>
+        </div>
+      </aside>
+    </div>
+  );
+}

@@ -1,6 +1,7 @@
 import { type ReactNode, useId, useRef, useState } from "react";
 import { shortSite } from "../format";
 import { IconCheck, IconCopy } from "./Icons";
+import { Modal } from "./Modal";
 import { Notice } from "./States";
 
 interface SecretRevealProps {
@@ -66,20 +67,66 @@ export function SecretReveal({ secret, label, ifLost, testId, children, noun = "
   );
 }
 
+/** Numbered steps under a secret: where it goes and how to use it. `children` are the <li> steps. */
+export function InstallHint({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <div className="install-hint">
+      <p className="install-hint__title">{title}</p>
+      <ol className="install-hint__steps">{children}</ol>
+    </div>
+  );
+}
+
+interface SecretRevealModalProps extends Omit<SecretRevealProps, "children"> {
+  title: ReactNode;
+  description: ReactNode;
+  onClose: () => void;
+  /** The footer's only button, which closes the dialog once the secret is safe. */
+  doneLabel: string;
+  /** The title of the steps under the secret; `children` are the <li> steps. */
+  hintTitle: string;
+  children: ReactNode;
+}
+
+/** The second step of a dialog that made a secret: the secret, shown once, with steps for using it. */
+export function SecretRevealModal({
+  title,
+  description,
+  onClose,
+  doneLabel,
+  hintTitle,
+  children,
+  ...reveal
+}: SecretRevealModalProps) {
+  return (
+    <Modal
+      title={title}
+      description={description}
+      onClose={onClose}
+      footer={
+        <button type="button" className="button button--primary" onClick={onClose}>
+          {doneLabel}
+        </button>
+      }
+    >
+      <SecretReveal {...reveal}>
+        <InstallHint title={hintTitle}>{children}</InstallHint>
+      </SecretReveal>
+    </Modal>
+  );
+}
+
 /** A client's new site key, with how to install it in the plugin. */
 export function SiteKeyReveal({ siteKey, siteUrl }: { siteKey: string; siteUrl: string }) {
   return (
     <SecretReveal secret={siteKey} label={`Site key for ${shortSite(siteUrl)}`} ifLost="regenerate a new one" testId="site-key">
-      <div className="install-hint">
-        <p className="install-hint__title">Install it</p>
-        <ol className="install-hint__steps">
-          <li>Open the admin area of {shortSite(siteUrl)}.</li>
-          <li>
-            Open the plugin's <strong>Settings → License</strong> and paste the key.
-          </li>
-          <li>Save. The plugin checks in and picks up its license within minutes.</li>
-        </ol>
-      </div>
+      <InstallHint title="Install it">
+        <li>Open the admin area of {shortSite(siteUrl)}.</li>
+        <li>
+          Open the plugin's <strong>Settings → License</strong> and paste the key.
+        </li>
+        <li>Save. The plugin checks in and picks up its license within minutes.</li>
+      </InstallHint>
     </SecretReveal>
   );
 }

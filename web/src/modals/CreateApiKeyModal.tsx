@@ -4,10 +4,10 @@ import type { ApiKey, ApiKeyScope } from "../../../src/contracts/types.js";
 import { ChoiceField } from "../components/ChoiceField";
 import { InputField } from "../components/Field";
 import { Modal, ModalActions } from "../components/Modal";
-import { SecretReveal } from "../components/SecretReveal";
+import { SecretRevealModal } from "../components/SecretReveal";
 import { ErrorNotice } from "../components/States";
 import { apiKeys } from "../endpoints";
-import { type FormErrors, formErrors, NO_FORM_ERRORS } from "../errors";
+import { useFormAction } from "../hooks";
 
 export const SCOPE_CHOICES = [
   { value: "read" as const, label: "Read only", note: "Lists and reads pools, clients and activity; changes nothing" },
@@ -20,58 +20,49 @@ export const SCOPE_CHOICES = [
 
 export const scopeWords = (scope: ApiKeyScope) => (scope === "read" ? "Read only" : "Read and write");
 
+/** The last step of using a new API key: how requests carry it. */
+export function BearerStep() {
+  return (
+    <li>
+      Send it with every request as <code className="code">Authorization: Bearer &lt;key&gt;</code>.
+    </li>
+  );
+}
+
 /** Step 1: a name to recognise the key by, and what it may do. Step 2: the key, shown once. */
 export function CreateApiKeyModal({ onClose, onCreated }: { onClose: () => void; onCreated: (key: ApiKey) => void }) {
   const [name, setName] = useState("");
   const [scope, setScope] = useState<ApiKeyScope>("read");
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const { busy, errors, run, invalid } = useFormAction(["name", "scope"]);
   const [created, setCreated] = useState<{ key: ApiKey; secret: string } | null>(null);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!name.trim()) {
-      setErrors({ field: { name: "Name the key after what uses it, e.g. “Billing sync”." }, form: null });
-      return;
-    }
-    setBusy(true);
-    setErrors(NO_FORM_ERRORS);
-    try {
+    if (!name.trim()) return invalid("name", "Name the key after what uses it, e.g. “Billing sync”.");
+    void run(async () => {
       const res = await apiKeys.create(name.trim(), scope);
       setCreated({ key: res.key, secret: res.api_key });
       onCreated(res.key);
-    } catch (err) {
-      setErrors(formErrors(err, ["name", "scope"]));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (created) {
     return (
-      <Modal
+      <SecretRevealModal
         key="reveal"
         title={`API key “${created.key.name}” created`}
         description={`${scopeWords(created.key.scope)}. It works from now on, until you revoke it.`}
         onClose={onClose}
-        footer={
-          <button type="button" className="button button--primary" onClick={onClose}>
-            I've copied the key
-          </button>
-        }
+        doneLabel="I've copied the key"
+        secret={created.secret}
+        label="New API key"
+        ifLost="revoke it and create another"
+        testId="api-key"
+        hintTitle="Put it to use"
       >
-        <SecretReveal secret={created.secret} label="New API key" ifLost="revoke it and create another" testId="api-key">
-          <div className="install-hint">
-            <p className="install-hint__title">Put it to use</p>
-            <ol className="install-hint__steps">
-              <li>Keep it where your script keeps secrets: an environment variable, a CI secret, a config file.</li>
-              <li>
-                Send it with every request as <code className="code">Authorization: Bearer &lt;key&gt;</code>.
-              </li>
-            </ol>
-          </div>
-        </SecretReveal>
-      </Modal>
+        <li>Keep it where your script keeps secrets: an environment variable, a CI secret, a config file.</li>
+        <BearerStep />
+      </SecretRevealModal>
     );
   }
 

@@ -3,11 +3,11 @@ import type { Invite, ResellerRole } from "../../../src/contracts/types.js";
 import { ChoiceField } from "../components/ChoiceField";
 import { InputField } from "../components/Field";
 import { Modal, ModalActions } from "../components/Modal";
-import { SecretReveal } from "../components/SecretReveal";
+import { SecretRevealModal } from "../components/SecretReveal";
 import { ErrorNotice } from "../components/States";
 import { team } from "../endpoints";
-import { type FormErrors, formErrors, NO_FORM_ERRORS } from "../errors";
 import { formatDateTime } from "../format";
+import { useFormAction } from "../hooks";
 import { ROLE_CHOICES, ROLE_WORDS } from "../session";
 
 /**
@@ -17,52 +17,37 @@ import { ROLE_CHOICES, ROLE_WORDS } from "../session";
 export function InviteUserModal({ onClose, onInvited }: { onClose: () => void; onInvited: (invite: Invite) => void }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<ResellerRole>("staff");
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<FormErrors>(NO_FORM_ERRORS);
+  const { busy, errors, run, invalid } = useFormAction(["email", "role"]);
   const [sent, setSent] = useState<{ invite: Invite; url: string } | null>(null);
 
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!email.trim()) {
-      setErrors({ field: { email: "Enter the email address they will sign in with." }, form: null });
-      return;
-    }
-    setBusy(true);
-    setErrors(NO_FORM_ERRORS);
-    try {
+    if (!email.trim()) return invalid("email", "Enter the email address they will sign in with.");
+    void run(async () => {
       const res = await team.invite(email.trim(), role);
       setSent({ invite: res.invite, url: res.invite_url });
       onInvited(res.invite);
-    } catch (err) {
-      setErrors(formErrors(err, ["email", "role"]));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   if (sent) {
     return (
-      <Modal
+      <SecretRevealModal
         key="link"
         title={`Invite link for ${sent.invite.email}`}
         description={`They join as ${ROLE_WORDS[sent.invite.role].name.toLowerCase()} when they open it and choose a password. It works once, until ${formatDateTime(sent.invite.expires_at)}.`}
         onClose={onClose}
-        footer={
-          <button type="button" className="button button--primary" onClick={onClose}>
-            Done
-          </button>
-        }
+        doneLabel="Done"
+        secret={sent.url}
+        label="Invite link"
+        ifLost="invite them again"
+        testId="invite-url"
+        noun="link"
+        hintTitle="Send it to them"
       >
-        <SecretReveal secret={sent.url} label="Invite link" ifLost="invite them again" testId="invite-url" noun="link">
-          <div className="install-hint">
-            <p className="install-hint__title">Send it to them</p>
-            <ol className="install-hint__steps">
-              <li>licensepool sends no email: pass the link on yourself, by chat or email.</li>
-              <li>Anyone with the link can join your account as this user, so send it only to them.</li>
-            </ol>
-          </div>
-        </SecretReveal>
-      </Modal>
+        <li>licensepool sends no email: pass the link on yourself, by chat or email.</li>
+        <li>Anyone with the link can join your account as this user, so send it only to them.</li>
+      </SecretRevealModal>
     );
   }
 

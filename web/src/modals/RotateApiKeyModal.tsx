@@ -1,10 +1,11 @@
 import { useState } from "react";
 import type { ApiKey } from "../../../src/contracts/types.js";
 import { Modal, ModalActions } from "../components/Modal";
-import { SecretReveal } from "../components/SecretReveal";
+import { SecretRevealModal } from "../components/SecretReveal";
 import { ErrorNotice } from "../components/States";
 import { apiKeys } from "../endpoints";
-import { friendlyMessage } from "../errors";
+import { useFormAction } from "../hooks";
+import { BearerStep } from "./CreateApiKeyModal";
 
 interface RotateApiKeyModalProps {
   apiKey: ApiKey;
@@ -18,29 +19,21 @@ interface RotateApiKeyModalProps {
  * Step 2: the new key, shown once, with a copy button. The key keeps its name and access.
  */
 export function RotateApiKeyModal({ apiKey, onClose, onRotated }: RotateApiKeyModalProps) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, errors, run } = useFormAction([]);
   const [secret, setSecret] = useState<string | null>(null);
   // The page shows the new prefix once rotated; this dialog keeps talking about the key it replaced.
   const [oldPrefix] = useState(apiKey.prefix);
 
-  const rotate = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const rotate = () =>
+    run(async () => {
       const res = await apiKeys.rotate(apiKey.id);
       setSecret(res.api_key);
       onRotated(res.key);
-    } catch (err) {
-      setError(friendlyMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   if (secret) {
     return (
-      <Modal
+      <SecretRevealModal
         // A new dialog, so focus moves into it (the confirm button it replaces is gone).
         key="reveal"
         title="Your new API key"
@@ -50,24 +43,16 @@ export function RotateApiKeyModal({ apiKey, onClose, onRotated }: RotateApiKeyMo
           </>
         }
         onClose={onClose}
-        footer={
-          <button type="button" className="button button--primary" onClick={onClose}>
-            I've copied the key
-          </button>
-        }
+        doneLabel="I've copied the key"
+        secret={secret}
+        label="New API key"
+        ifLost="rotate the key again"
+        testId="api-key"
+        hintTitle="Put it to use"
       >
-        <SecretReveal secret={secret} label="New API key" ifLost="rotate the key again" testId="api-key">
-          <div className="install-hint">
-            <p className="install-hint__title">Put it to use</p>
-            <ol className="install-hint__steps">
-              <li>Replace the old key wherever your scripts keep it: environment variables, CI secrets, config files.</li>
-              <li>
-                Send it with every request as <code className="code">Authorization: Bearer &lt;key&gt;</code>.
-              </li>
-            </ol>
-          </div>
-        </SecretReveal>
-      </Modal>
+        <li>Replace the old key wherever your scripts keep it: environment variables, CI secrets, config files.</li>
+        <BearerStep />
+      </SecretRevealModal>
     );
   }
 
@@ -108,7 +93,7 @@ export function RotateApiKeyModal({ apiKey, onClose, onRotated }: RotateApiKeyMo
           </li>
         </ul>
       </div>
-      <ErrorNotice message={error} />
+      <ErrorNotice message={errors.form} />
     </Modal>
   );
 }

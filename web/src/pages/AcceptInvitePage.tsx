@@ -2,8 +2,8 @@ import { type FormEvent, type ReactNode, useState } from "react";
 import { NAME_MAX, PASSWORD_MAX, PASSWORD_MIN } from "../../../src/contracts/limits.js";
 import { ApiError } from "../api";
 import { InputField } from "../components/Field";
-import { IconLogo } from "../components/Icons";
-import { Loading, Notice } from "../components/States";
+import { SignInLayout } from "../components/Layout";
+import { ErrorNotice, Loading, Notice } from "../components/States";
 import { auth, type Session } from "../endpoints";
 import { fieldMessage, friendlyMessage } from "../errors";
 import { formatDateTime } from "../format";
@@ -83,11 +83,7 @@ export function AcceptInvitePage({ token, signedInAs, onAccepted }: AcceptInvite
             You're signed in as {signedInAs}. Joining signs you in as {invite.email} instead.
           </Notice>
         ) : null}
-        {error ? (
-          <Notice tone="danger" live>
-            {error}
-          </Notice>
-        ) : null}
+        <ErrorNotice message={error} />
         <form className="form" onSubmit={submit} noValidate>
           <InputField label="Email" type="email" value={invite.email} readOnly autoComplete="username" />
           <InputField
@@ -126,24 +122,15 @@ export function AcceptInvitePage({ token, signedInAs, onAccepted }: AcceptInvite
   }
 
   return (
-    <div className="signin">
-      <main className="signin__panel" id="main">
-        <div className="signin__brand">
-          <IconLogo />
-          <span>licensepool</span>
-        </div>
-        {body}
-      </main>
-      <aside className="signin__aside" aria-hidden="true">
-        <div className="signin__aside-inner">
-          <p className="signin__quote">One account, the whole team.</p>
-          <ul className="signin__points">
-            <li>Owners manage users and API keys</li>
-            <li>Staff look after clients and licenses</li>
-            <li>Viewers see everything and change nothing</li>
-          </ul>
-        </div>
-      </aside>
-    </div>
+    <SignInLayout
+      quote="One account, the whole team."
+      points={[
+        "Owners manage users and API keys",
+        "Staff look after clients and licenses",
+        "Viewers see everything and change nothing",
+      ]}
+    >
+      {body}
+    </SignInLayout>
   );
 }

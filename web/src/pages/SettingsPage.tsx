@@ -1,5 +1,6 @@
 import { useState } from "react";
 import type { ApiKey } from "../../../src/contracts/types.js";
+import { FlushCard, Loaded } from "../components/Card";
 import { IconPlus, IconSignOut } from "../components/Icons";
 import { PageHeader } from "../components/Layout";
 import { ErrorState, Loading } from "../components/States";
@@ -191,84 +192,85 @@ function ApiKeysCard({ onCreate, onDialog, dialog }: { onCreate: () => void; onD
   const toast = useToast();
   const keys = useAsync(apiKeys.list, "api-keys");
   const replace = (next: ApiKey) => keys.setData((d) => d && { api_keys: d.api_keys.map((k) => (k.id === next.id ? next : k)) });
-  const list = keys.data?.api_keys ?? [];
 
   return (
-    <section className="card card--flush" aria-labelledby="api-keys-h">
-      <div className="card__head card__head--padded">
-        <h2 id="api-keys-h" className="card__title">
-          API keys
-        </h2>
+    <FlushCard
+      id="api-keys-h"
+      title="API keys"
+      action={
         <button type="button" className="button button--secondary button--small" onClick={onCreate}>
           <IconPlus />
           Create API key
         </button>
-      </div>
+      }
+    >
       <p className="card__text table-note">
         Only the start of each key is shown, so you can tell keys apart; the whole key was shown once, when it was made. Revoking
         or rotating a key stops it at once.
       </p>
-      {keys.error && !keys.data ? (
-        <ErrorState error={keys.error} onRetry={keys.reload} title="Your API keys didn't load" />
-      ) : !keys.data ? (
-        <Loading label="Loading API keys…" />
-      ) : list.length === 0 ? (
-        <p className="card__text table-note">No active API keys. Create one for each script or integration.</p>
-      ) : (
-        <table className="table table--stack">
-          <caption className="visually-hidden">API keys</caption>
-          <TableHead hiddenLast="Actions" columns={["Name", "Key", "Access", "Last used", "Created"]} />
-          <tbody>
-            {list.map((k) => (
-              <tr key={k.id}>
-                <td data-label="Name">
-                  <span className="table__primary-text">{k.name}</span>
-                </td>
-                <td data-label="Key">
-                  <code className="code key-prefix" data-testid="api-key-prefix">
-                    {k.prefix}…
-                  </code>
-                </td>
-                <td data-label="Access">
-                  <span className={`badge ${k.scope === "read" ? "badge--neutral" : "badge--info"}`}>{scopeWords(k.scope)}</span>
-                </td>
-                <td data-label="Last used">
-                  {k.last_used_at ? (
-                    <time dateTime={k.last_used_at} title={formatDateTime(k.last_used_at)}>
-                      {formatRelative(k.last_used_at)}
-                    </time>
-                  ) : (
-                    <span className="muted">Never</span>
-                  )}
-                </td>
-                <td data-label="Created">
-                  <time dateTime={k.created_at}>{formatDate(k.created_at)}</time>
-                </td>
-                <td className="table__actions">
-                  <div className="button-row">
-                    <button
-                      type="button"
-                      className="button button--secondary button--small"
-                      onClick={() => onDialog({ kind: "rotate", key: k })}
-                      aria-label={`Rotate ${k.name}`}
-                    >
-                      Rotate
-                    </button>
-                    <button
-                      type="button"
-                      className="button button--danger-ghost button--small"
-                      onClick={() => onDialog({ kind: "revoke", key: k })}
-                      aria-label={`Revoke ${k.name}`}
-                    >
-                      Revoke
-                    </button>
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <Loaded state={keys} errorTitle="Your API keys didn't load" loadingLabel="Loading API keys…">
+        {({ api_keys: list }) =>
+          list.length === 0 ? (
+            <p className="card__text table-note">No active API keys. Create one for each script or integration.</p>
+          ) : (
+            <table className="table table--stack">
+              <caption className="visually-hidden">API keys</caption>
+              <TableHead hiddenLast="Actions" columns={["Name", "Key", "Access", "Last used", "Created"]} />
+              <tbody>
+                {list.map((k) => (
+                  <tr key={k.id}>
+                    <td data-label="Name">
+                      <span className="table__primary-text">{k.name}</span>
+                    </td>
+                    <td data-label="Key">
+                      <code className="code key-prefix" data-testid="api-key-prefix">
+                        {k.prefix}…
+                      </code>
+                    </td>
+                    <td data-label="Access">
+                      <span className={`badge ${k.scope === "read" ? "badge--neutral" : "badge--info"}`}>
+                        {scopeWords(k.scope)}
+                      </span>
+                    </td>
+                    <td data-label="Last used">
+                      {k.last_used_at ? (
+                        <time dateTime={k.last_used_at} title={formatDateTime(k.last_used_at)}>
+                          {formatRelative(k.last_used_at)}
+                        </time>
+                      ) : (
+                        <span className="muted">Never</span>
+                      )}
+                    </td>
+                    <td data-label="Created">
+                      <time dateTime={k.created_at}>{formatDate(k.created_at)}</time>
+                    </td>
+                    <td className="table__actions">
+                      <div className="button-row">
+                        <button
+                          type="button"
+                          className="button button--secondary button--small"
+                          onClick={() => onDialog({ kind: "rotate", key: k })}
+                          aria-label={`Rotate ${k.name}`}
+                        >
+                          Rotate
+                        </button>
+                        <button
+                          type="button"
+                          className="button button--danger-ghost button--small"
+                          onClick={() => onDialog({ kind: "revoke", key: k })}
+                          aria-label={`Revoke ${k.name}`}
+                        >
+                          Revoke
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Loaded>
 
       {dialog?.kind === "create" ? (
         <CreateApiKeyModal
@@ -299,6 +301,6 @@ function ApiKeysCard({ onCreate, onDialog, dialog }: { onCreate: () => void; onD
           </p>
         </ConfirmModal>
       ) : null}
-    </section>
+    </FlushCard>
   );
 }

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from "react";
 import { InputField } from "../components/Field";
-import { IconLogo } from "../components/Icons";
-import { Notice } from "../components/States";
+import { SignInLayout } from "../components/Layout";
+import { ErrorNotice, Notice } from "../components/States";
 import { auth, type Session } from "../endpoints";
 import { friendlyMessage } from "../errors";
 import { useTitle } from "../hooks";
@@ -34,56 +34,43 @@ export function SignInPage({ notice, onSignedIn }: { notice?: string | undefined
   };
 
   return (
-    <div className="signin">
-      <main className="signin__panel" id="main">
-        <div className="signin__brand">
-          <IconLogo />
-          <span>licensepool</span>
-        </div>
-        <h1 className="signin__title">Sign in to your dashboard</h1>
-        <p className="signin__lead">Manage license pools, client sites and plans. Support staff sign in here too.</p>
-        {notice && !error ? <Notice tone="info">{notice}</Notice> : null}
-        {error ? (
-          <Notice tone="danger" live>
-            {error}
-          </Notice>
-        ) : null}
-        <form className="form" onSubmit={submit} noValidate>
-          <InputField
-            label="Email"
-            type="email"
-            name="email"
-            autoComplete="username"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-            error={missing.email}
-            maxLength={320}
-          />
-          <InputField
-            label="Password"
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            error={missing.password}
-          />
-          <button type="submit" className="button button--primary button--block" disabled={busy}>
-            {busy ? "Signing in…" : "Sign in"}
-          </button>
-        </form>
-        <p className="signin__foot">Trouble signing in? Contact your licensepool account manager.</p>
-      </main>
-      <aside className="signin__aside" aria-hidden="true">
-        <div className="signin__aside-inner">
-          <p className="signin__quote">Every client site protected, every slot accounted for.</p>
-          <ul className="signin__points">
-            <li>See each pool's capacity at a glance</li>
-            <li>Allocate, revoke and reissue licenses in seconds</li>
-            <li>Plugins pick up changes on their next check-in</li>
-          </ul>
-        </div>
-      </aside>
-    </div>
+    <SignInLayout
+      quote="Every client site protected, every slot accounted for."
+      points={[
+        "See each pool's capacity at a glance",
+        "Allocate, revoke and reissue licenses in seconds",
+        "Plugins pick up changes on their next check-in",
+      ]}
+    >
+      <h1 className="signin__title">Sign in to your dashboard</h1>
+      <p className="signin__lead">Manage license pools, client sites and plans. Support staff sign in here too.</p>
+      {notice && !error ? <Notice tone="info">{notice}</Notice> : null}
+      <ErrorNotice message={error} />
+      <form className="form" onSubmit={submit} noValidate>
+        <InputField
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={missing.email}
+          maxLength={320}
+        />
+        <InputField
+          label="Password"
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={missing.password}
+        />
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+      <p className="signin__foot">Trouble signing in? Contact your licensepool account manager.</p>
+    </SignInLayout>
   );
 }

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import type { Invite, TeamUser } from "../../../src/contracts/types.js";
+import { FlushCard, Loaded } from "../components/Card";
 import { IconPlus, IconTeam } from "../components/Icons";
 import { PageHeader } from "../components/Layout";
-import { EmptyState, ErrorState, Loading } from "../components/States";
+import { EmptyState } from "../components/States";
 import { TableHead } from "../components/Table";
 import { useToast } from "../components/Toasts";
 import { team } from "../endpoints";
@@ -71,136 +72,123 @@ function TeamManagement() {
     />
   );
 
-  const pending = invites.data?.invites ?? [];
   const now = Date.now();
 
   return (
     <>
       {header}
       <div className="page-stack">
-        {users.error && !users.data ? (
-          <ErrorState error={users.error} onRetry={users.reload} title="Your users didn't load" />
-        ) : !users.data ? (
-          <Loading label="Loading users…" />
-        ) : (
-          <section className="card card--flush" aria-labelledby="users-h">
-            <div className="card__head card__head--padded">
-              <h2 id="users-h" className="card__title">
-                People with access
-              </h2>
-            </div>
-            <table className="table table--stack">
-              <caption className="visually-hidden">Users</caption>
-              <TableHead hiddenLast="Actions" columns={["User", "Role", "Added"]} />
-              <tbody>
-                {users.data.users.map((u) => {
-                  const lastOwner = u.role === "owner" && owners <= 1;
-                  return (
-                    <tr key={u.id}>
-                      <td data-label="User">
-                        <span className="table__primary-text">
-                          {u.name ?? u.email}
-                          {u.id === me.id ? <span className="badge badge--neutral badge--inline">You</span> : null}
-                        </span>
-                        {u.name ? <span className="table__secondary">{u.email}</span> : null}
-                      </td>
-                      <td data-label="Role">
-                        <span className={`badge ${ROLE_BADGE[u.role]}`}>{ROLE_WORDS[u.role].name}</span>
-                      </td>
-                      <td data-label="Added">
-                        <time dateTime={u.created_at}>{formatDate(u.created_at)}</time>
-                      </td>
-                      <td className="table__actions">
-                        <div className="button-row">
-                          <button
-                            type="button"
-                            className="button button--secondary button--small"
-                            onClick={() => setDialog({ kind: "role", user: u })}
-                            disabled={lastOwner}
-                            title={lastOwner ? "The only owner keeps the owner role" : undefined}
-                            aria-label={`Change role of ${u.email}`}
-                          >
-                            Change role
-                          </button>
-                          <button
-                            type="button"
-                            className="button button--danger-ghost button--small"
-                            onClick={() => setDialog({ kind: "remove", user: u })}
-                            disabled={lastOwner}
-                            title={lastOwner ? "The only owner can't be removed" : undefined}
-                            aria-label={`Remove ${u.email}`}
-                          >
-                            Remove
-                          </button>
-                        </div>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-            {owners <= 1 ? (
-              <p className="hint-line table-note">
-                Every account keeps at least one owner: make someone else an owner before you change your own role.
-              </p>
-            ) : null}
-          </section>
-        )}
-
-        <section className="card card--flush" aria-labelledby="invites-h">
-          <div className="card__head card__head--padded">
-            <h2 id="invites-h" className="card__title">
-              Pending invites
-            </h2>
-          </div>
-          {invites.error && !invites.data ? (
-            <ErrorState error={invites.error} onRetry={invites.reload} title="Invites didn't load" />
-          ) : !invites.data ? (
-            <Loading label="Loading invites…" />
-          ) : pending.length === 0 ? (
-            <p className="card__text table-note">
-              No pending invites. An invite stays here until it is accepted or you withdraw it.
-            </p>
-          ) : (
-            <table className="table table--stack">
-              <caption className="visually-hidden">Pending invites</caption>
-              <TableHead hiddenLast="Actions" columns={["Email", "Role", "Invited by", "Link valid until"]} />
-              <tbody>
-                {pending.map((i) => {
-                  const expired = Date.parse(i.expires_at) <= now;
-                  return (
-                    <tr key={i.id}>
-                      <td data-label="Email">
-                        <span className="table__primary-text">{i.email}</span>
-                      </td>
-                      <td data-label="Role">
-                        <span className={`badge ${ROLE_BADGE[i.role]}`}>{ROLE_WORDS[i.role].name}</span>
-                      </td>
-                      <td data-label="Invited by">{i.invited_by}</td>
-                      <td data-label="Link valid until">
-                        {expired ? (
-                          <span className="badge badge--warning">Expired</span>
-                        ) : (
-                          <time dateTime={i.expires_at}>{formatDateTime(i.expires_at)}</time>
-                        )}
-                      </td>
-                      <td className="table__actions">
-                        <button
-                          type="button"
-                          className="button button--danger-ghost button--small"
-                          onClick={() => setDialog({ kind: "withdraw", invite: i })}
-                          aria-label={`Withdraw invite for ${i.email}`}
-                        >
-                          Withdraw
-                        </button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+        <Loaded state={users} errorTitle="Your users didn't load" loadingLabel="Loading users…">
+          {(data) => (
+            <FlushCard id="users-h" title="People with access">
+              <table className="table table--stack">
+                <caption className="visually-hidden">Users</caption>
+                <TableHead hiddenLast="Actions" columns={["User", "Role", "Added"]} />
+                <tbody>
+                  {data.users.map((u) => {
+                    const lastOwner = u.role === "owner" && owners <= 1;
+                    return (
+                      <tr key={u.id}>
+                        <td data-label="User">
+                          <span className="table__primary-text">
+                            {u.name ?? u.email}
+                            {u.id === me.id ? <span className="badge badge--neutral badge--inline">You</span> : null}
+                          </span>
+                          {u.name ? <span className="table__secondary">{u.email}</span> : null}
+                        </td>
+                        <td data-label="Role">
+                          <span className={`badge ${ROLE_BADGE[u.role]}`}>{ROLE_WORDS[u.role].name}</span>
+                        </td>
+                        <td data-label="Added">
+                          <time dateTime={u.created_at}>{formatDate(u.created_at)}</time>
+                        </td>
+                        <td className="table__actions">
+                          <div className="button-row">
+                            <button
+                              type="button"
+                              className="button button--secondary button--small"
+                              onClick={() => setDialog({ kind: "role", user: u })}
+                              disabled={lastOwner}
+                              title={lastOwner ? "The only owner keeps the owner role" : undefined}
+                              aria-label={`Change role of ${u.email}`}
+                            >
+                              Change role
+                            </button>
+                            <button
+                              type="button"
+                              className="button button--danger-ghost button--small"
+                              onClick={() => setDialog({ kind: "remove", user: u })}
+                              disabled={lastOwner}
+                              title={lastOwner ? "The only owner can't be removed" : undefined}
+                              aria-label={`Remove ${u.email}`}
+                            >
+                              Remove
+                            </button>
+                          </div>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+              {owners <= 1 ? (
+                <p className="hint-line table-note">
+                  Every account keeps at least one owner: make someone else an owner before you change your own role.
+                </p>
+              ) : null}
+            </FlushCard>
           )}
-        </section>
+        </Loaded>
+
+        <FlushCard id="invites-h" title="Pending invites">
+          <Loaded state={invites} errorTitle="Invites didn't load" loadingLabel="Loading invites…">
+            {({ invites: pending }) =>
+              pending.length === 0 ? (
+                <p className="card__text table-note">
+                  No pending invites. An invite stays here until it is accepted or you withdraw it.
+                </p>
+              ) : (
+                <table className="table table--stack">
+                  <caption className="visually-hidden">Pending invites</caption>
+                  <TableHead hiddenLast="Actions" columns={["Email", "Role", "Invited by", "Link valid until"]} />
+                  <tbody>
+                    {pending.map((i) => {
+                      const expired = Date.parse(i.expires_at) <= now;
+                      return (
+                        <tr key={i.id}>
+                          <td data-label="Email">
+                            <span className="table__primary-text">{i.email}</span>
+                          </td>
+                          <td data-label="Role">
+                            <span className={`badge ${ROLE_BADGE[i.role]}`}>{ROLE_WORDS[i.role].name}</span>
+                          </td>
+                          <td data-label="Invited by">{i.invited_by}</td>
+                          <td data-label="Link valid until">
+                            {expired ? (
+                              <span className="badge badge--warning">Expired</span>
+                            ) : (
+                              <time dateTime={i.expires_at}>{formatDateTime(i.expires_at)}</time>
+                            )}
+                          </td>
+                          <td className="table__actions">
+                            <button
+                              type="button"
+                              className="button button--danger-ghost button--small"
+                              onClick={() => setDialog({ kind: "withdraw", invite: i })}
+                              aria-label={`Withdraw invite for ${i.email}`}
+                            >
+                              Withdraw
+                            </button>
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              )
+            }
+          </Loaded>
+        </FlushCard>
 
         <section className="card" aria-labelledby="roles-h">
           <h2 id="roles-h" className="card__title">
