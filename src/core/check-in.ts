@@ -5,7 +5,7 @@ import type { CheckInBody } from "../contracts/schemas.js";
 import type { CheckInAnswer, LicensePayload } from "../contracts/types.js";
 import { isForeignKeyViolation } from "../db/connect.js";
 import { preparedRead } from "../db/prepared.js";
-import type { Db } from "../db/schema.js";
+import type { Db, LicenseDocumentsTable } from "../db/schema.js";
 import { AppError } from "./app-error.js";
 import { type CheckInDecision, decideCheckIn } from "./check-in-decision.js";
 import { type CheckInSettings, jitteredIntervalS, windowFresh } from "./check-in-settings.js";
@@ -43,17 +43,8 @@ type ClientState = {
   license_revision: number;
   license_type: string | null;
 };
-type StoredDocument = {
-  revision: number;
-  kid: string;
-  status: string;
-  license_type: string | null;
-  site_url: string;
-  issued_at: string;
-  valid_until: string;
-  payload: string;
-  signature: string;
-};
+/** A client's signed document as kept in license_documents (the row without its key). */
+type StoredDocument = Omit<LicenseDocumentsTable, "client_id">;
 
 /** The hot read: which client a site key opens, and its revision. One covering-index lookup, prepared once. */
 const headQuery = (db: Db) => db.selectFrom("clients").select(["id", "license_revision"]).where("site_key_hash", "=", "");
