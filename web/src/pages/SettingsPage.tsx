@@ -141,7 +141,7 @@ export function SettingsPage() {
                   <dt>Example: list your pools</dt>
                   <dd>
                     <pre className="codeblock">
-                      <code>{`curl -H "Authorization: Bearer $LICENSEPOOL_API_KEY" \\\n  ${baseUrl}/pools`}</code>
+                      <code>{`curl -H "Authorization: Bearer $LICENSEPOOL_API_KEY" ${baseUrl}/pools`}</code>
                     </pre>
                   </dd>
                 </div>
