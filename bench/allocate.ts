@@ -3,11 +3,10 @@
  * server answers), the real server in its own process; plus what each operation costs in SQL statements. Writes the
  * figures into docs/scaling.md between its bench markers.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import pg from "pg";
 import { createReseller } from "../src/core/accounts.js";
 import { allocateLicense } from "../src/core/allocate-license.js";
 import { checkIn, newAnswerCache } from "../src/core/check-in.js";
@@ -21,11 +20,11 @@ import { openKeyRing } from "../src/core/signing.js";
 import { connect } from "../src/db/connect.js";
 import { openDatabase } from "../src/db/open.js";
 import { dbSettingsFromEnv } from "../src/db/settings.js";
+import { withScratchPostgres, writeBenchBlock } from "./scratch.js";
 import { randomPort, spawnServe } from "./server-process.js";
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 4000);
 const CONNECTIONS = 64;
-const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 interface Load {
   allocsPerSec: number;
@@ -40,16 +39,6 @@ interface Result {
   /** The same number of requests spread over 16 pools, as when many resellers work at once. */
   sixteenPools: Load;
   statements: Record<string, number>;
-}
-
-async function pgAdmin(query: string) {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
 }
 
 /** SQL statements per operation, counted on a throwaway reseller (transaction begin/commit included). */
@@ -172,8 +161,7 @@ async function run(backend: string, databaseUrl: string): Promise<Result> {
 
 function writeReport(results: Result[]) {
   const ops = Object.keys(results[0]?.statements ?? {});
-  const block = [
-    "<!-- bench:allocate -->",
+  writeBenchBlock("docs/scaling.md", "allocate", [
     `Measured by \`npm run bench:allocate\` on ${new Date().toISOString().slice(0, 10)} (2-core machine, server and load generator`,
     `sharing it): ${CLIENTS.toLocaleString("en")} allocations of distinct clients over ${CONNECTIONS} concurrent connections, first all into`,
     "one pool, then spread over 16 pools; one app server with the default settings (DB_POOL_SIZE=10).",
@@ -190,13 +178,7 @@ function writeReport(results: Result[]) {
     `| backend | ${ops.join(" | ")} |`,
     `|---|${ops.map(() => "---:").join("|")}|`,
     ...results.map((r) => `| ${r.backend} | ${ops.map((o) => r.statements[o]).join(" | ")} |`),
-    "<!-- /bench:allocate -->",
-  ].join("\n");
-  const path = "docs/scaling.md";
-  const doc = readFileSync(path, "utf8");
-  const replaced = doc.replace(/<!-- bench:allocate -->[\s\S]*<!-- \/bench:allocate -->/, block);
-  writeFileSync(path, replaced);
-  console.log(`updated ${path}`);
+  ]);
 }
 
 async function main() {
@@ -207,20 +189,8 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const name = `lp_bench_${process.pid}`;
-  try {
-    await pgAdmin(`create database ${name}`);
-  } catch {
-    console.warn("PostgreSQL is not reachable at 127.0.0.1:5432: measured SQLite only.");
-    return writeReport(results);
-  }
-  try {
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${name}`;
-    results.push(await run("PostgreSQL", url.toString()));
-  } finally {
-    await pgAdmin(`drop database if exists ${name} with (force)`);
-  }
+  const onPostgres = await withScratchPostgres("lp_bench", (url) => run("PostgreSQL", url));
+  if (onPostgres) results.push(onPostgres);
   writeReport(results);
 }
 

@@ -5,22 +5,21 @@
  * tests. Writes the figures into docs/scaling.md between its bench markers.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import pg from "pg";
 import { createReseller } from "../src/core/accounts.js";
 import { grantPool } from "../src/core/grant-pool.js";
 import { onboardClient } from "../src/core/onboard-client.js";
 import { openDatabase } from "../src/db/open.js";
+import { withScratchPostgres, writeBenchBlock } from "./scratch.js";
 import { randomPort, spawnServe } from "./server-process.js";
 
 const SITES = Number(process.env.BENCH_SITES ?? 2000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
 const TARGET_RATIO = 0.8;
-const PG_ADMIN_URL = process.env.TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
 interface Measured {
   rps: number;
@@ -135,8 +134,7 @@ function writeReport(results: Result[]) {
     const verdict = r.backend === "SQLite" ? (ratio >= TARGET_RATIO ? "met" : "MISSED") : "-";
     return `| ${r.backend} | ${r.checkIn.rps} | ${r.checkIn.p50} | ${r.checkIn.p99} | ${r.bare.rps} | ${(ratio * 100).toFixed(0)}% | ${verdict} | ${r.checkIn.failed} |`;
   };
-  const block = [
-    "<!-- bench:check-in -->",
+  writeBenchBlock("docs/scaling.md", "check-in", [
     `Measured by \`npm run bench:check-in\` on ${new Date().toISOString().slice(0, 10)} (2-core machine, server and load generator`,
     `sharing it): ${SITES.toLocaleString("en")} licensed sites checking in round-robin over ${CONNECTIONS} connections for ${SECONDS} s, after`,
     `one warm-up check-in each (so every signed document exists); beside a bare Fastify route answering a constant`,
@@ -145,44 +143,15 @@ function writeReport(results: Result[]) {
     "| backend | check-ins/s | p50 ms | p99 ms | bare route req/s | ratio | 80% target | failed |",
     "|---|---:|---:|---:|---:|---:|---|---:|",
     ...results.map(row),
-    "<!-- /bench:check-in -->",
-  ].join("\n");
-  const path = "docs/scaling.md";
-  const doc = readFileSync(path, "utf8");
-  const marker = /<!-- bench:check-in -->[\s\S]*<!-- \/bench:check-in -->/;
-  writeFileSync(path, marker.test(doc) ? doc.replace(marker, block) : `${doc.trimEnd()}\n\n${block}\n`);
-  console.log(`updated ${path}`);
-}
-
-async function pgAdmin(query: string) {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
-  await c.connect();
-  try {
-    await c.query(query);
-  } finally {
-    await c.end();
-  }
+  ]);
 }
 
 const dir = mkdtempSync(join(tmpdir(), "licensepool-bench-check-in-"));
 const results: Result[] = [];
 try {
   results.push(await run("SQLite", `sqlite:${join(dir, "bench.db")}`, dir));
-  const name = `lp_bench_checkin_${process.pid}`;
-  let pgUp = true;
-  await pgAdmin(`create database ${name}`).catch(() => {
-    pgUp = false;
-    console.warn("PostgreSQL is not reachable: measured SQLite only.");
-  });
-  if (pgUp) {
-    try {
-      const url = new URL(PG_ADMIN_URL);
-      url.pathname = `/${name}`;
-      results.push(await run("PostgreSQL", url.toString(), dir));
-    } finally {
-      await pgAdmin(`drop database if exists ${name} with (force)`);
-    }
-  }
+  const onPostgres = await withScratchPostgres("lp_bench_checkin", (url) => run("PostgreSQL", url, dir));
+  if (onPostgres) results.push(onPostgres);
   writeReport(results);
 } finally {
   rmSync(dir, { recursive: true, force: true });
