@@ -48,6 +48,18 @@ describe.each(await dialectsUnderTest())("Idempotency-Key on the reseller API (%
   let bob: Keyed;
   let aliceKey: string;
   let aliceId: string;
+  /** Alice's purchase of a Premium 5 plan, as the idempotency layer sees it (for driving the core functions directly). */
+  const purchaseRequest = (key: string, body: unknown = { plan_id: "plan_premium_5" }) => ({
+    resellerId: aliceId,
+    key,
+    credential: aliceKey,
+    method: "POST",
+    route: "/api/v1/purchases",
+    path: "/api/v1/purchases",
+    params: {},
+    query: {},
+    body,
+  });
   let aliceEmail: string;
 
   beforeAll(async () => {
@@ -274,17 +286,7 @@ describe.each(await dialectsUnderTest())("Idempotency-Key on the reseller API (%
         key_hash: keyHash(key),
         method: "POST",
         path: "/api/v1/purchases",
-        request_hash: requestFingerprint({
-          resellerId: aliceId,
-          key,
-          credential: aliceKey,
-          method: "POST",
-          route: "/api/v1/purchases",
-          path: "/api/v1/purchases",
-          params: {},
-          query: {},
-          body,
-        }),
+        request_hash: requestFingerprint(purchaseRequest(key, body)),
         status: "in_flight",
         response_status: null,
         response_body: null,
@@ -321,17 +323,7 @@ describe.each(await dialectsUnderTest())("Idempotency-Key on the reseller API (%
   });
 
   it("a 5xx answer is not kept: the claim is released so the retry runs", async () => {
-    const request = {
-      resellerId: aliceId,
-      key: newKey("server-error"),
-      credential: aliceKey,
-      method: "POST",
-      route: "/api/v1/purchases",
-      path: "/api/v1/purchases",
-      params: {},
-      query: {},
-      body: { plan_id: "plan_premium_5" },
-    };
+    const request = purchaseRequest(newKey("server-error"));
     const first = await claimIdempotencyKey(server.db, request);
     if (first.outcome !== "run") throw new Error(`expected a claim, got ${first.outcome}`);
     await completeIdempotencyKey(server.db, first.claim, 503, '{"error":{"code":"database_busy"}}');
@@ -588,17 +580,7 @@ describe.each(await dialectsUnderTest())("Idempotency-Key on the reseller API (%
   });
 
   it("the mark is a fence: a request whose claim a retry took over (it ran past 2 minutes) rolls back instead of committing", async () => {
-    const request = {
-      resellerId: aliceId,
-      key: newKey("fenced"),
-      credential: aliceKey,
-      method: "POST",
-      route: "/api/v1/purchases",
-      path: "/api/v1/purchases",
-      params: {},
-      query: {},
-      body: { plan_id: "plan_premium_5" },
-    };
+    const request = purchaseRequest(newKey("fenced"));
     const ctx = { resellerId: aliceId, actor: "test" };
     const slow = await claimIdempotencyKey(server.db, request);
     if (slow.outcome !== "run") throw new Error(`expected a claim, got ${slow.outcome}`);
@@ -639,17 +621,7 @@ describe.each(await dialectsUnderTest())("Idempotency-Key on the reseller API (%
   });
 
   it("a 5xx after the change committed keeps the claim: retries are told the change was made, never run it again", async () => {
-    const request = {
-      resellerId: aliceId,
-      key: newKey("late-5xx"),
-      credential: aliceKey,
-      method: "POST",
-      route: "/api/v1/purchases",
-      path: "/api/v1/purchases",
-      params: {},
-      query: {},
-      body: { plan_id: "plan_premium_5" },
-    };
+    const request = purchaseRequest(newKey("late-5xx"));
     const first = await claimIdempotencyKey(server.db, request);
     if (first.outcome !== "run") throw new Error(`expected a claim, got ${first.outcome}`);
     await runWithBeforeCommit(
